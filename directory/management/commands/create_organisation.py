@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from directory import services
+from healthdesk.exceptions import DomainError
+
+
+class Command(BaseCommand):
+    help = "Create a care provider organisation (the tenant every row belongs to)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug", help="Short id; the Updox accountId and support account_id.")
+        parser.add_argument("--name", required=True)
+        parser.add_argument("--time-zone", default="UTC", help="IANA zone dates are shown in, e.g. Europe/Amsterdam.")
+
+    def handle(self, *args, slug, name, time_zone, **options):
+        try:
+            organisation = services.organisation_create(slug=slug, name=name, time_zone=time_zone)
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(self.style.SUCCESS(f"Created organisation {organisation.slug} ({organisation.time_zone})"))

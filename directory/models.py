@@ -1,0 +1,223 @@
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+
+from directory.choices import Gender, ResidentState, Role
+
+
+class Organisation(models.Model):
+    """A care provider: the tenant every other row belongs to."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True, help_text="Updox accountId, support account_id.")
+    time_zone = models.CharField(max_length=64, default="UTC", help_text="Dates are rendered in this zone.")
+    # Hours from creation to due, per priority (support API's due time and the derived overdue filter).
+    due_hours_low = models.PositiveIntegerField(default=72)
+    due_hours_medium = models.PositiveIntegerField(default=24)
+    due_hours_high = models.PositiveIntegerField(default=8)
+    due_hours_urgent = models.PositiveIntegerField(default=4)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def zone(self):
+        return ZoneInfo(self.time_zone)
+
+
+class User(AbstractUser):
+    """A staff member: Webcamconsult user, Connect4 employee, support admin and admin login are one row."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    titles = models.CharField(max_length=100, blank=True)
+    initials = models.CharField(max_length=20, blank=True)
+    address = models.CharField(max_length=200, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    roles = models.JSONField(default=list, blank=True, help_text=f"Any of: {', '.join(Role.values)}.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["last_name", "username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=~Q(email=""),
+                name="user_email_unique_per_organisation",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def display_name(self):
+        """`Dokter J Akkermans`: titles, initials and last name, as Webcamconsult shows a user."""
+        return " ".join(part for part in (self.titles, self.initials, self.last_name) if part)
+
+
+class Division(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="divisions")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="division_name_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class ResidentType(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="resident_types")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="resident_type_name_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class Resident(models.Model):
+    """The person cared for: Connect4 resident, Webcamconsult client, Cliniko/Updox patient, support user."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="residents")
+    first_name = models.CharField(max_length=255, blank=True)
+    preferred_first_name = models.CharField(max_length=255, blank=True)
+    surname_prefix = models.CharField(max_length=50, blank=True)
+    last_name = models.CharField(max_length=255, blank=True)
+    titles = models.CharField(max_length=100, blank=True)
+    initials = models.CharField(max_length=20, blank=True)
+    gender = models.CharField(max_length=10, choices=Gender.choices, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    email = models.EmailField(blank=True)
+    phone_number = models.CharField(max_length=40, blank=True)
+    fax_number = models.CharField(max_length=40, blank=True)
+    home_address1 = models.CharField(max_length=255, blank=True)
+    home_address2 = models.CharField(max_length=255, blank=True)
+    home_city = models.CharField(max_length=100, blank=True)
+    home_state = models.CharField(max_length=100, blank=True)
+    home_zip = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=100, blank=True)
+    location = models.CharField(max_length=255, blank=True, help_text="Where in the home, e.g. Apt. 204.")
+    state = models.CharField(max_length=20, choices=ResidentState.choices, default=ResidentState.ACTIVE)
+    resident_type = models.ForeignKey(ResidentType, on_delete=models.SET_NULL, null=True, blank=True)
+    in_home_care = models.BooleanField(default=False)
+    demo = models.BooleanField(default=False)
+    customer_number = models.CharField(max_length=100, blank=True)
+    account_number = models.CharField(max_length=100, blank=True)
+    reference_code = models.CharField(max_length=100, blank=True)
+    caretracker_id = models.CharField(max_length=100, blank=True)
+    external = models.CharField(max_length=255, null=True, blank=True, help_text="Webcamconsult 'external'.")
+    notes = models.TextField(blank=True)
+    photo = models.FileField(upload_to="residents/photos/", blank=True)
+    photo_content_type = models.CharField(max_length=100, blank=True)
+    photo_file_size = models.PositiveIntegerField(default=0)
+    review_updates = models.BooleanField(null=True, blank=True)
+    last_status_update = models.DateTimeField(null=True, blank=True)
+    next_status_update = models.DateTimeField(null=True, blank=True)
+    divisions = models.ManyToManyField(Division, blank=True, related_name="residents")
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_via = models.CharField(max_length=40, blank=True, help_text="Channel that created the row.")
+    archived_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        indexes = [
+            models.Index(fields=["organisation", "id"], name="resident_org_id"),
+            models.Index(fields=["organisation", "last_name", "first_name"], name="resident_org_name"),
+            models.Index(fields=["organisation", "date_of_birth"], name="resident_org_dob"),
+            models.Index(fields=["organisation", "reference_code"], name="resident_org_reference"),
+            models.Index(fields=["organisation", "customer_number"], name="resident_org_customer"),
+        ]
+
+    def __str__(self):
+        return self.full_name or f"Resident {self.pk}"
+
+    @property
+    def full_name(self):
+        return " ".join(p for p in (self.first_name, self.surname_prefix, self.last_name) if p)
+
+
+class ResidentIdentifier(models.Model):
+    """A resident's id in a partner system (e.g. an Updox patientId), unique per organisation and system."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="identifiers")
+    system = models.CharField(max_length=40)
+    value = models.CharField(max_length=255)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "system", "value"], name="resident_identifier_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.system}:{self.value}"
+
+
+class ApiClient(models.Model):
+    """A partner app's credentials: a public key and a secret stored only as a keyed digest.
+
+    One client serves every partner API: Connect4 api_key/api_secret, the single token of Webcamconsult,
+    support and Cliniko (the secret), and Updox applicationId/applicationPassword.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="api_clients")
+    name = models.CharField(max_length=200)
+    key = models.CharField(max_length=64, unique=True)
+    secret_prefix = models.CharField(max_length=12, db_index=True)
+    secret_digest = models.CharField(max_length=64)
+    is_vendor = models.BooleanField(default=False, help_text="A vendor may sync for granted organisations.")
+    granted_organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="granted_api_clients"
+    )
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.key})"
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None
+
+
+class AccessToken(models.Model):
+    """A Connect4 access token issued to an API client; stored as a digest, expires."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="access_tokens")
+    token_prefix = models.CharField(max_length=12, db_index=True)
+    token_digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.token_prefix}… ({self.client.name})"

@@ -1,0 +1,48 @@
+"""Reads on the directory, always within one organisation."""
+
+from directory.models import Division, Resident, User
+from healthdesk.exceptions import NotFound
+
+
+def _get(qs, pk, field):
+    try:
+        return qs.get(pk=int(pk))
+    except (qs.model.DoesNotExist, ValueError, TypeError):
+        raise NotFound(f"Unknown {qs.model._meta.verbose_name}.", field=field) from None
+
+
+def resident_list(*, organisation, include_archived=False):
+    qs = Resident.objects.filter(organisation=organisation)
+    if not include_archived:
+        qs = qs.filter(archived_at__isnull=True)
+    return qs.order_by("id")
+
+
+def resident_get(*, organisation, pk, field="resident_id"):
+    return _get(Resident.objects.filter(organisation=organisation), pk, field)
+
+
+def user_list(*, organisation, active_only=True):
+    qs = User.objects.filter(organisation=organisation)
+    if active_only:
+        qs = qs.filter(is_active=True)
+    return qs.order_by("id")
+
+
+def user_get(*, organisation, pk, field="user_id", active_only=True):
+    return _get(user_list(organisation=organisation, active_only=active_only), pk, field)
+
+
+def user_by_username(*, organisation, username, field="admin"):
+    user = User.objects.filter(organisation=organisation, username=username, is_active=True).first()
+    if user is None:
+        raise NotFound(f"Unknown staff user {username!r}.", field=field)
+    return user
+
+
+def division_list(*, organisation):
+    return Division.objects.filter(organisation=organisation).order_by("id")
+
+
+def division_get(*, organisation, pk, field="division_id"):
+    return _get(Division.objects.filter(organisation=organisation), pk, field)

@@ -1,0 +1,265 @@
+"""What every partner API shares: the base view, authentication by API client, and error classification.
+
+A request's path: the partner's authentication finds the `ApiClient` and its organisation → the view validates
+input and makes one domain call with `organisation=` and `actor=` → an output serializer → the partner's
+renderer. Any exception is classified once, here, into a `Problem`; each partner renders problems in its own
+error shape. The root `handler404`/`handler500` go through the same path, so an unknown URL under a partner's
+prefix answers in that partner's shape too.
+"""
+
+import dataclasses
+import logging
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+)
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions as drf
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from directory import services as directory_services
+from directory.actors import Actor
+from healthdesk import exceptions as domain
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A classified failure: HTTP status, a machine kind, a human message, and the input field at fault."""
+
+    status: int
+    kind: str
+    message: str
+    field: str | None = None
+    headers: dict = dataclasses.field(default_factory=dict)
+
+
+class PayloadTooLarge(drf.APIException):
+    status_code = 413
+    default_detail = "Request body too large."
+    default_code = "too_large"
+
+
+def _first_error(detail, path=()):
+    """The first (field, message) of a DRF ValidationError detail, with nested fields dotted."""
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = None if key == "non_field_errors" else key
+            found_field, message = _first_error(value, (*path, name) if name else path)
+            return found_field, message
+    if isinstance(detail, list) and detail:
+        if all(not isinstance(item, (dict, list)) for item in detail):
+            return ".".join(str(p) for p in path) or None, str(detail[0])
+        for index, item in enumerate(detail):
+            if item:
+                return _first_error(item, (*path, str(index)) if path else path)
+    return ".".join(str(p) for p in path) or None, str(detail)
+
+
+def classify(exc):
+    """Turn any exception into a Problem; the one place where failures get their status."""
+    if isinstance(exc, domain.NotFound):
+        return Problem(404, "not_found", exc.message, exc.field)
+    if isinstance(exc, domain.Invalid):
+        return Problem(400, "invalid", exc.message, exc.field)
+    if isinstance(exc, domain.Conflict):
+        return Problem(409, "conflict", exc.message, exc.field)
+    if isinstance(exc, domain.PermissionDenied):
+        return Problem(403, "forbidden", exc.message, exc.field)
+    if isinstance(exc, drf.ValidationError):
+        name, message = _first_error(exc.detail)
+        return Problem(400, "invalid", f"{name}: {message}" if name else message, name)
+    if isinstance(exc, drf.ParseError):
+        return Problem(400, "malformed", f"Malformed request body: {exc.detail}")
+    if isinstance(exc, (drf.NotAuthenticated, drf.AuthenticationFailed)):
+        auth_header = getattr(exc, "auth_header", None)
+        headers = {"WWW-Authenticate": auth_header} if auth_header else {}
+        return Problem(exc.status_code, "unauthenticated", str(exc.detail), headers=headers)
+    if isinstance(exc, drf.Throttled):
+        wait = int(exc.wait or 1)
+        return Problem(429, "throttled", "Too many requests.", headers={"Retry-After": str(wait)})
+    if isinstance(exc, (drf.NotFound, Http404)):
+        return Problem(404, "not_found", "Not found.")
+    if isinstance(exc, drf.MethodNotAllowed):
+        return Problem(405, "method_not_allowed", str(exc.detail))
+    if isinstance(exc, drf.UnsupportedMediaType):
+        return Problem(415, "unsupported_media_type", str(exc.detail))
+    if isinstance(exc, drf.NotAcceptable):
+        return Problem(406, "not_acceptable", str(exc.detail))
+    if isinstance(exc, (PayloadTooLarge, RequestDataTooBig)):
+        return Problem(413, "too_large", "Request body too large.")
+    if isinstance(exc, (drf.PermissionDenied, DjangoPermissionDenied)):
+        return Problem(403, "forbidden", "Not allowed.")
+    if isinstance(exc, (TooManyFieldsSent, BadRequest, SuspiciousOperation)):
+        return Problem(400, "malformed", "Malformed request.")
+    if isinstance(exc, drf.APIException):
+        return Problem(exc.status_code, "error", str(exc.detail))
+    if isinstance(exc, IntegrityError):
+        # A constraint caught what validation did not (usually a concurrent duplicate): a conflict, never a 500.
+        return Problem(409, "conflict", "The request conflicts with existing data.")
+    if isinstance(exc, (OperationalError, InterfaceError)) or type(exc) is DatabaseError:
+        # The database went away (restart, failover): partners retry on 503.
+        retry = str(settings.HEALTHDESK_DB_RETRY_AFTER_SECONDS)
+        return Problem(503, "unavailable", "Service temporarily unavailable.", headers={"Retry-After": retry})
+    logger.error("Unhandled error in partner API", exc_info=exc)
+    return Problem(500, "server_error", "Internal server error.")
+
+
+class Partner:
+    """One partner API's wire conventions that the shared plumbing needs: its name, the paths it owns, and
+    its error shape. Each partner package subclasses this once and registers the instance."""
+
+    name = ""
+    path_pattern = r"^$"
+
+    def __init__(self):
+        self.path_regex = re.compile(self.path_pattern)
+
+    def problem_body(self, problem, request=None):
+        return {"detail": problem.message}
+
+    def problem_status(self, problem):
+        return problem.status
+
+    def problem_response(self, problem, request=None):
+        return Response(
+            self.problem_body(problem, request), status=self.problem_status(problem), headers=problem.headers
+        )
+
+    def problem_json_response(self, problem, request=None):
+        """The same problem outside DRF (root 404/500 handlers)."""
+        response = JsonResponse(self.problem_body(problem, request), status=self.problem_status(problem))
+        for name, value in problem.headers.items():
+            response[name] = value
+        return response
+
+
+_registry: list[Partner] = []
+
+
+def register(partner):
+    if all(existing.name != partner.name for existing in _registry):
+        _registry.append(partner)
+    return partner
+
+
+def partner_for_path(path):
+    for partner in _registry:
+        if partner.path_regex.search(path):
+            return partner
+    return None
+
+
+def exception_handler(exc, context):
+    """DRF exception handler: classify, then render in the shape of the view's partner."""
+    view = context.get("view")
+    request = context.get("request")
+    problem = classify(exc)
+    partner = getattr(view, "partner", None) or (partner_for_path(request.path) if request else None)
+    if partner is None:
+        return Response({"detail": problem.message}, status=problem.status, headers=problem.headers)
+    return partner.problem_response(problem, request)
+
+
+@dataclass(frozen=True)
+class ApiPrincipal:
+    """An authenticated partner request: which client, for which organisation."""
+
+    client: object
+    organisation: object
+    is_authenticated: bool = True
+
+    @property
+    def pk(self):
+        return self.client.pk
+
+
+class ApiClientAuthentication(BaseAuthentication):
+    """Authenticates by an API client's secret (the single token of Webcamconsult, support and Cliniko).
+
+    Subclasses say where the secret is (`get_secret`) and what `WWW-Authenticate` says, so 401 stays 401.
+    """
+
+    www_authenticate = "Token"
+    missing_message = "Authentication credentials were not provided."
+    invalid_message = "Invalid token."
+
+    def get_secret(self, request):
+        raise drf.NotAuthenticated(self.missing_message)
+
+    def authenticate(self, request):
+        secret = self.get_secret(request)
+        if not secret:
+            raise drf.NotAuthenticated(self.missing_message)
+        client = directory_services.api_client_authenticate(secret=secret)
+        if client is None:
+            raise drf.AuthenticationFailed(self.invalid_message)
+        principal = ApiPrincipal(client=client, organisation=client.organisation)
+        return principal, principal
+
+    def authenticate_header(self, request):
+        return self.www_authenticate
+
+
+class PartnerAPIView(APIView):
+    """Base of every partner view: partner-shaped errors, organisation scoping, no default authentication.
+
+    Subclasses set `partner` and `authentication_classes`; without them every request is refused.
+    """
+
+    partner: Partner | None = None
+    authentication_classes = ()
+    permission_classes = (IsAuthenticated,)
+
+    def initial(self, request, *args, **kwargs):
+        self.check_body_size(request)
+        super().initial(request, *args, **kwargs)
+
+    def check_body_size(self, request):
+        length = request.META.get("CONTENT_LENGTH") or 0
+        try:
+            length = int(length)
+        except (TypeError, ValueError):
+            raise drf.ParseError("Invalid Content-Length.") from None
+        content_type = request.META.get("CONTENT_TYPE", "")
+        limit = (
+            settings.HEALTHDESK_MAX_REQUEST_UPLOAD_BYTES
+            if content_type.startswith("multipart/")
+            else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        )
+        if length > limit:
+            raise PayloadTooLarge()
+
+    @property
+    def principal(self):
+        return self.request.auth
+
+    @property
+    def organisation(self):
+        return self.request.auth.organisation
+
+    @property
+    def actor(self):
+        return Actor.api(self.request.auth.client, channel=self.partner.name)
+
+    def get_exception_handler(self):
+        return exception_handler
+
+
+def problem_view_response(request, problem):
+    partner = partner_for_path(request.path)
+    if partner is None:
+        return None
+    return partner.problem_json_response(problem, request)

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import path
+
+from healthdesk import views
+
+admin.site.site_header = "healthdesk back office"
+admin.site.site_title = "healthdesk"
+admin.site.index_title = "Today"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", views.health, name="health"),
+]
+
+handler404 = "healthdesk.views.handler404"
+handler500 = "healthdesk.views.handler500"

@@ -1,0 +1,48 @@
+"""Reads on the appointment book, always within one organisation."""
+
+from django.db.models import Prefetch
+
+from healthdesk.exceptions import NotFound
+from scheduling.models import Appointment, Attendee
+
+
+def appointment_list(*, organisation, include_deleted=False, kind=None, starts_from=None, starts_to=None):
+    qs = Appointment.objects.filter(organisation=organisation)
+    if not include_deleted:
+        qs = qs.filter(deleted_at__isnull=True)
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    if starts_from is not None:
+        qs = qs.filter(starts_at__gte=starts_from)
+    if starts_to is not None:
+        qs = qs.filter(starts_at__lte=starts_to)
+    return qs.prefetch_related(
+        Prefetch("attendees", queryset=Attendee.objects.filter(deleted_at__isnull=True).order_by("id"))
+    ).order_by("starts_at", "id")
+
+
+def appointment_get(*, organisation, pk, include_deleted=False, field="id"):
+    qs = appointment_list(organisation=organisation, include_deleted=include_deleted)
+    try:
+        return qs.get(pk=int(pk))
+    except (Appointment.DoesNotExist, ValueError, TypeError):
+        raise NotFound("Unknown appointment.", field=field) from None
+
+
+def attendee_list(*, organisation, state="live"):
+    """Attendees by Cliniko's three lists: `live` (default), `cancelled`, `deleted`; or `all`."""
+    qs = Attendee.objects.filter(organisation=organisation)
+    if state == "live":
+        qs = qs.filter(deleted_at__isnull=True, cancelled_at__isnull=True)
+    elif state == "cancelled":
+        qs = qs.filter(deleted_at__isnull=True, cancelled_at__isnull=False)
+    elif state == "deleted":
+        qs = qs.filter(deleted_at__isnull=False)
+    return qs.order_by("created_at", "id")
+
+
+def attendee_get(*, organisation, pk, field="id"):
+    try:
+        return Attendee.objects.select_related("appointment").get(organisation=organisation, pk=int(pk))
+    except (Attendee.DoesNotExist, ValueError, TypeError):
+        raise NotFound("Unknown attendee.", field=field) from None

@@ -1,0 +1,263 @@
+"""The appointment book: appointments and attendees — create, update, cancel, soft delete, restore.
+
+Every function takes the acting `Actor`, owns its transaction, records an AppointmentEvent and raises
+healthdesk.exceptions. An individual appointment has exactly one live attendee: its resident.
+"""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from directory.models import Division, Resident, User
+from healthdesk.exceptions import Conflict, Invalid, NotFound
+from scheduling.choices import AppointmentKind, CancellationReason
+from scheduling.models import Appointment, AppointmentEvent, Attendee
+
+APPOINTMENT_FIELDS = {
+    "kind", "practitioner", "division", "starts_at", "duration_minutes", "state", "started_at", "max_attendees",
+    "location_ref", "calendar_ref", "type_ref", "summary", "details", "blocked", "external_participant_ids",
+    "inloop_json", "source_system", "source_id", "original_starts_at",
+}
+ATTENDEE_FIELDS = {
+    "arrived", "notes", "booking_ip_address", "online_booking_policy_accepted", "invoice_status",
+    "treatment_note_status", "email_reminder_sent", "sms_reminder_sent",
+}
+
+
+def _event(appointment, actor, kind, note="", attendee=None):
+    AppointmentEvent.objects.create(appointment=appointment, attendee=attendee, kind=kind, note=note,
+                                    **actor.as_fields())
+
+
+def _owned(model, organisation, value, field):
+    """`value` (instance or id) as a row of the organisation, or Invalid naming `field`."""
+    if value is None:
+        return None
+    pk = value.pk if isinstance(value, model) else value
+    row = model.objects.filter(organisation=organisation, pk=pk).first() if str(pk).isdigit() else None
+    if row is None:
+        raise Invalid(f"Unknown {model._meta.verbose_name}.", field=field)
+    return row
+
+
+def cancellation_reason_check(reason):
+    """The reason code as an int, if it is one of Cliniko's codes; Invalid naming `cancellation_reason`."""
+    try:
+        code = int(reason)
+    except (TypeError, ValueError):
+        code = None
+    if code not in CancellationReason.values:
+        codes = ", ".join(str(v) for v in CancellationReason.values)
+        raise Invalid(f"cancellation_reason must be one of {codes}.", field="cancellation_reason")
+    return code
+
+
+def _check_fields(fields, allowed):
+    unknown = sorted(set(fields) - allowed)
+    if unknown:
+        raise Invalid(f"Unknown field {unknown[0]!r}.", field=unknown[0])
+
+
+@transaction.atomic
+def appointment_create(*, organisation, actor, starts_at, resident=None, **fields):
+    """Book an appointment; an individual one gets its resident as its single attendee."""
+    _check_fields(fields, APPOINTMENT_FIELDS)
+    kind = fields.get("kind", AppointmentKind.INDIVIDUAL)
+    if kind not in AppointmentKind.values:
+        raise Invalid(f"Unknown appointment kind {kind!r}.", field="kind")
+    fields["practitioner"] = _owned(User, organisation, fields.get("practitioner"), "practitioner")
+    fields["division"] = _owned(Division, organisation, fields.get("division"), "division")
+    resident = _owned(Resident, organisation, resident, "resident")
+    if resident is not None and kind != AppointmentKind.INDIVIDUAL:
+        raise Invalid("Only an individual appointment takes a resident; add attendees instead.", field="resident")
+    if starts_at is None:
+        raise Invalid("A start time is required.", field="starts_at")
+    fields.setdefault("original_starts_at", starts_at)
+    appointment = Appointment(
+        organisation=organisation, starts_at=starts_at, created_by=actor.user, created_by_client=actor.client,
+        **fields,
+    )
+    appointment.full_clean(exclude=["organisation", "practitioner", "division", "created_by", "created_by_client"])
+    appointment.save()
+    _event(appointment, actor, "created")
+    if resident is not None:
+        attendee = Attendee.objects.create(organisation=organisation, appointment=appointment, resident=resident)
+        _event(appointment, actor, "attendee_added", attendee=attendee)
+    return appointment
+
+
+@transaction.atomic
+def appointment_update(*, appointment, actor, resident=None, **fields):
+    """Change an appointment; for an individual one, `resident` swaps its attendee's resident."""
+    _check_fields(fields, APPOINTMENT_FIELDS)
+    organisation = appointment.organisation
+    if "practitioner" in fields:
+        fields["practitioner"] = _owned(User, organisation, fields["practitioner"], "practitioner")
+    if "division" in fields:
+        fields["division"] = _owned(Division, organisation, fields["division"], "division")
+    changed = [name for name, value in fields.items() if getattr(appointment, name) != value]
+    for name in changed:
+        setattr(appointment, name, fields[name])
+    if changed:
+        appointment.full_clean(
+            exclude=["organisation", "practitioner", "division", "created_by", "created_by_client"]
+        )
+        appointment.save()
+        _event(appointment, actor, "updated", note=", ".join(sorted(changed)))
+    if resident is not None:
+        _replace_individual_resident(appointment, actor, _owned(Resident, organisation, resident, "resident"))
+    return appointment
+
+
+def _replace_individual_resident(appointment, actor, resident):
+    if appointment.kind != AppointmentKind.INDIVIDUAL:
+        raise Invalid("Only an individual appointment takes a resident.", field="resident")
+    attendee = appointment.attendees.filter(deleted_at__isnull=True).first()
+    if attendee is None:
+        attendee = Attendee.objects.create(
+            organisation=appointment.organisation, appointment=appointment, resident=resident
+        )
+        _event(appointment, actor, "attendee_added", attendee=attendee)
+    elif attendee.resident_id != resident.pk:
+        attendee.resident = resident
+        attendee.save(update_fields=["resident", "updated_at"])
+        _event(appointment, actor, "attendee_changed", attendee=attendee)
+
+
+@transaction.atomic
+def appointment_cancel(*, appointment, actor, reason, note=""):
+    """Cancel with a reason code; an individual appointment's attendee is cancelled with it."""
+    code = cancellation_reason_check(reason)
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.cancelled_at is not None:
+        raise Conflict("The appointment is already cancelled.", field="cancellation_reason")
+    now = timezone.now()
+    appointment.cancelled_at = now
+    appointment.cancellation_reason = code
+    appointment.cancellation_note = note or ""
+    appointment.save(update_fields=["cancelled_at", "cancellation_reason", "cancellation_note", "updated_at"])
+    if appointment.kind == AppointmentKind.INDIVIDUAL:
+        appointment.attendees.filter(deleted_at__isnull=True, cancelled_at__isnull=True).update(
+            cancelled_at=now, cancellation_reason=code, cancellation_note=note or None, updated_at=now
+        )
+    _event(appointment, actor, "cancelled", note=f"{code} {note}".strip())
+    return appointment
+
+
+@transaction.atomic
+def appointment_delete(*, appointment, actor):
+    """Soft delete: the appointment and its attendees leave every list but stay restorable."""
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.deleted_at is not None:
+        return appointment
+    now = timezone.now()
+    appointment.deleted_at = now
+    appointment.save(update_fields=["deleted_at", "updated_at"])
+    appointment.attendees.filter(deleted_at__isnull=True).update(deleted_at=now, updated_at=now)
+    _event(appointment, actor, "deleted")
+    return appointment
+
+
+@transaction.atomic
+def appointment_restore(*, appointment, actor):
+    """Undo a soft delete, with the attendees that were deleted along with it."""
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.deleted_at is None:
+        return appointment
+    deleted_at = appointment.deleted_at
+    appointment.deleted_at = None
+    appointment.save(update_fields=["deleted_at", "updated_at"])
+    appointment.attendees.filter(deleted_at=deleted_at).update(deleted_at=None, updated_at=timezone.now())
+    _event(appointment, actor, "restored")
+    return appointment
+
+
+@transaction.atomic
+def attendee_create(*, appointment, actor, resident, **fields):
+    """Book a resident onto an appointment: one live attendance per resident, an individual appointment
+    holds one, a group holds up to `max_attendees`."""
+    _check_fields(fields, ATTENDEE_FIELDS)
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    resident = _owned(Resident, appointment.organisation, resident, "patient_id")
+    if appointment.deleted_at is not None:
+        raise Invalid("The appointment is deleted.", field="booking_id")
+    if appointment.kind == AppointmentKind.UNAVAILABLE:
+        raise Invalid("An unavailable block takes no attendees.", field="booking_id")
+    live = appointment.attendees.filter(deleted_at__isnull=True, cancelled_at__isnull=True)
+    if live.filter(resident=resident).exists():
+        raise Conflict("This patient already attends this appointment.", field="patient_id")
+    count = live.count()
+    if appointment.kind == AppointmentKind.INDIVIDUAL and count >= 1:
+        raise Conflict("An individual appointment has one attendee.", field="booking_id")
+    if appointment.max_attendees is not None and count >= appointment.max_attendees:
+        raise Conflict("The group appointment is full.", field="booking_id")
+    try:
+        with transaction.atomic():
+            attendee = Attendee.objects.create(
+                organisation=appointment.organisation, appointment=appointment, resident=resident, **fields
+            )
+    except IntegrityError:
+        raise Conflict("This patient already attends this appointment.", field="patient_id") from None
+    _event(appointment, actor, "attendee_added", attendee=attendee)
+    return attendee
+
+
+@transaction.atomic
+def attendee_update(*, attendee, actor, **fields):
+    """Change an attendee's arrival, notes, reminder marks and statuses."""
+    _check_fields(fields, ATTENDEE_FIELDS)
+    changed = [name for name, value in fields.items() if getattr(attendee, name) != value]
+    for name in changed:
+        setattr(attendee, name, fields[name])
+    if changed:
+        attendee.full_clean(exclude=["organisation", "appointment", "resident"])
+        attendee.save()
+        _event(attendee.appointment, actor, "attendee_updated", note=", ".join(sorted(changed)), attendee=attendee)
+    return attendee
+
+
+@transaction.atomic
+def attendee_cancel(*, attendee, actor, reason, note=""):
+    """Cancel one attendance of a group appointment; an individual one is cancelled with its appointment."""
+    code = cancellation_reason_check(reason)
+    attendee = Attendee.objects.select_for_update().select_related("appointment").get(pk=attendee.pk)
+    if attendee.appointment.kind != AppointmentKind.GROUP:
+        raise Conflict(
+            "Only attendees of group appointments are cancelled one by one; cancel the individual appointment.",
+            field="cancellation_reason",
+        )
+    if attendee.cancelled_at is not None:
+        raise Conflict("The attendee is already cancelled.", field="cancellation_reason")
+    if attendee.deleted_at is not None:
+        raise NotFound("Unknown attendee.", field="id")
+    attendee.cancelled_at = timezone.now()
+    attendee.cancellation_reason = code
+    attendee.cancellation_note = note or None
+    attendee.save(update_fields=["cancelled_at", "cancellation_reason", "cancellation_note", "updated_at"])
+    _event(attendee.appointment, actor, "attendee_cancelled", note=f"{code} {note}".strip(), attendee=attendee)
+    return attendee
+
+
+@transaction.atomic
+def attendee_delete(*, attendee, actor):
+    """Soft delete an attendee: it moves to the deleted list and can be restored."""
+    if attendee.deleted_at is None:
+        attendee.deleted_at = timezone.now()
+        attendee.save(update_fields=["deleted_at", "updated_at"])
+        _event(attendee.appointment, actor, "attendee_deleted", attendee=attendee)
+    return attendee
+
+
+@transaction.atomic
+def attendee_restore(*, attendee, actor):
+    """Undo an attendee's soft delete, unless another live attendance of the resident took its place."""
+    if attendee.deleted_at is None:
+        return attendee
+    attendee.deleted_at = None
+    try:
+        with transaction.atomic():
+            attendee.save(update_fields=["deleted_at", "updated_at"])
+    except IntegrityError:
+        raise Conflict("The resident already attends this appointment again.", field="patient_id") from None
+    _event(attendee.appointment, actor, "attendee_restored", attendee=attendee)
+    return attendee
+

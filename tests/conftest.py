@@ -1,0 +1,57 @@
+"""Shared fixtures: two organisations side by side, with named personas and credentials for each."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from directory import services as directory_services
+from directory.actors import Actor
+from tests.factories import OrganisationFactory, ResidentFactory, UserFactory
+
+
+@dataclass
+class Tenant:
+    """An organisation with a staff member, a resident and a live API client (key + plain secret)."""
+
+    organisation: object
+    staff: object
+    resident: object
+    client: object
+    secret: str
+
+    @property
+    def key(self):
+        return self.client.key
+
+    @property
+    def actor(self):
+        return Actor.staff(self.staff)
+
+    @property
+    def api_actor(self):
+        return Actor.api(self.client, channel="test")
+
+
+def make_tenant(slug, name):
+    organisation = OrganisationFactory(slug=slug, name=name, time_zone="Europe/Amsterdam")
+    staff = UserFactory(organisation=organisation, username=f"{slug}-frontdesk")
+    resident = ResidentFactory(organisation=organisation)
+    issued = directory_services.api_client_create(organisation=organisation, name=f"{name} app")
+    return Tenant(organisation, staff, resident, issued.client, issued.secret)
+
+
+@pytest.fixture
+def tenant(db):
+    """Organisation A: the one under test."""
+    return make_tenant("sunny-meadows", "Sunny Meadows")
+
+
+@pytest.fixture
+def other_tenant(db):
+    """Organisation B: must never see or change A's rows."""
+    return make_tenant("oak-lodge", "Oak Lodge")
+
+
+@pytest.fixture
+def system_actor():
+    return Actor.system(channel="test")

@@ -1,0 +1,126 @@
+"""The shared partner plumbing, proven through a probe partner before any real partner stands on it."""
+
+import pytest
+from django.test import Client
+
+from directory.models import Resident
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.partners.testpartner.urls")]
+
+
+def auth(tenant):
+    return {"HTTP_AUTHORIZATION": f"Token {tenant.secret}"}
+
+
+def test_missing_credentials_answer_401_in_the_partners_shape(client, tenant):
+    response = client.get(f"/probe/residents/{tenant.resident.pk}")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Token realm="probe"'
+    assert response.json()["error"]["kind"] == "unauthenticated"
+
+
+def test_wrong_secret_answers_401(client, tenant):
+    response = client.get(f"/probe/residents/{tenant.resident.pk}", HTTP_AUTHORIZATION="Token not-a-secret")
+    assert response.status_code == 401
+    assert response.json()["ok"] is False
+
+
+def test_revoked_client_answers_401(client, tenant):
+    from directory.services import api_client_revoke
+
+    api_client_revoke(client=tenant.client)
+    assert client.get(f"/probe/residents/{tenant.resident.pk}", **auth(tenant)).status_code == 401
+
+
+def test_own_resident_is_shown(client, tenant):
+    response = client.get(f"/probe/residents/{tenant.resident.pk}", **auth(tenant))
+    assert response.status_code == 200
+    assert response.json() == {"ok": True, "id": tenant.resident.pk, "first_name": tenant.resident.first_name}
+
+
+def test_other_organisations_resident_is_not_found(client, tenant, other_tenant):
+    response = client.get(f"/probe/residents/{other_tenant.resident.pk}", **auth(tenant))
+    assert response.status_code == 404
+    assert response.json()["error"] == {"kind": "not_found", "field": "id", "message": "Unknown resident."}
+
+
+def test_bad_field_is_named_and_nothing_is_written(client, tenant):
+    before = Resident.objects.count()
+    response = client.post(
+        "/probe/residents", {"first_name": "Ann", "date_of_birth": "yesterday"}, content_type="application/json",
+        **auth(tenant),
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == "date_of_birth"
+    assert Resident.objects.count() == before
+
+
+def test_malformed_json_is_a_400_in_shape(client, tenant):
+    before = Resident.objects.count()
+    response = client.post("/probe/residents", "{not json", content_type="application/json", **auth(tenant))
+    assert response.status_code == 400
+    assert response.json()["error"]["kind"] == "malformed"
+    assert Resident.objects.count() == before
+
+
+def test_valid_create_writes_for_the_callers_organisation(client, tenant):
+    response = client.post(
+        "/probe/residents", {"first_name": "Ann"}, content_type="application/json", **auth(tenant)
+    )
+    assert response.status_code == 201
+    created = Resident.objects.get(pk=response.json()["id"])
+    assert created.organisation == tenant.organisation
+    assert created.created_via == "probe"
+
+
+def test_oversize_body_is_a_413_in_shape_and_writes_nothing(client, tenant, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    before = Resident.objects.count()
+    body = '{"first_name": "' + "A" * 200 + '"}'
+    response = client.post("/probe/residents", body, content_type="application/json", **auth(tenant))
+    assert response.status_code == 413
+    assert response.json()["error"]["kind"] == "too_large"
+    assert Resident.objects.count() == before
+
+
+def test_constraint_violation_is_a_conflict_not_a_500(client, tenant):
+    response = client.get("/probe/fail/integrity", **auth(tenant))
+    assert response.status_code == 409
+    assert response.json()["error"]["kind"] == "conflict"
+
+
+def test_lost_database_connection_is_a_503_with_retry_after(client, tenant):
+    response = client.get("/probe/fail/connection", **auth(tenant))
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0
+    assert response.json()["error"]["kind"] == "unavailable"
+
+
+def test_a_bug_is_a_500_in_shape_without_details(client, tenant):
+    response = client.get("/probe/fail/bug", **auth(tenant))
+    assert response.status_code == 500
+    assert response.json()["error"] == {"kind": "server_error", "field": None, "message": "Internal server error."}
+
+
+def test_view_without_authentication_refuses_everything(client, tenant):
+    response = client.get("/probe/unguarded", **auth(tenant))
+    assert response.status_code in (401, 403)
+    assert "secret" not in response.json()
+
+
+def test_unknown_url_under_the_partner_prefix_answers_in_its_shape(tenant):
+    response = Client().get("/probe/no/such/thing")
+    assert response.status_code == 404
+    assert response.json()["error"]["kind"] == "not_found"
+
+
+def test_unknown_url_elsewhere_keeps_djangos_page(tenant):
+    response = Client().get("/no/such/page")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_wrong_method_is_a_405_in_shape(client, tenant):
+    response = client.delete(f"/probe/residents/{tenant.resident.pk}", **auth(tenant))
+    assert response.status_code == 405
+    assert response.json()["ok"] is False

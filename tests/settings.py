@@ -1,0 +1,18 @@
+"""Test settings: the real settings with the testing switch on, fast password hashing and throwaway files."""
+
+import os
+import tempfile
+
+os.environ.setdefault("HEALTHDESK_TESTING", "1")
+
+from healthdesk.settings import *  # noqa: E402, F403
+from healthdesk.settings import STORAGES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **STORAGES,
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tempfile.mkdtemp(prefix="healthdesk-test-media-")},
+    },
+}

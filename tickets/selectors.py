@@ -1,0 +1,106 @@
+"""Reads on tickets, always within one organisation: another organisation's ticket is simply not found."""
+
+from datetime import datetime, time, timedelta
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from healthdesk.exceptions import Invalid, NotFound
+from tickets.choices import DerivedFilter, TicketStatus
+from tickets.models import Category, CategoryAssessment, Message, Ticket, Urgency
+
+OPEN_ONLY = (TicketStatus.NEW, TicketStatus.IN_PROGRESS, TicketStatus.REOPENED)
+
+
+def today_bounds(organisation, now=None):
+    """[start, end) of the current day in the organisation's time zone, as aware datetimes."""
+    now = now or timezone.now()
+    local_day = now.astimezone(organisation.zone).date()
+    start = datetime.combine(local_day, time.min, tzinfo=organisation.zone)
+    return start, start + timedelta(days=1)
+
+
+def derived_filter_q(derived, *, organisation, now=None):
+    """The Q for a derived filter (open, unresolved, unassigned, overdue, due today, on hold, closed)."""
+    now = now or timezone.now()
+    not_closed = ~Q(status=TicketStatus.CLOSED)
+    if derived == DerivedFilter.OPEN:
+        return Q(status__in=OPEN_ONLY)
+    if derived == DerivedFilter.UNRESOLVED:
+        return not_closed
+    if derived == DerivedFilter.UNASSIGNED:
+        return not_closed & Q(assignee__isnull=True)
+    if derived == DerivedFilter.OVERDUE:
+        return not_closed & Q(due_at__lt=now)
+    if derived == DerivedFilter.DUE_TODAY:
+        start, end = today_bounds(organisation, now)
+        return not_closed & Q(due_at__gte=start, due_at__lt=end)
+    if derived == DerivedFilter.ON_HOLD:
+        return Q(status=TicketStatus.ON_HOLD)
+    if derived == DerivedFilter.CLOSED:
+        return Q(status=TicketStatus.CLOSED)
+    raise Invalid(f"Unknown filter {derived!r}.", field="status")
+
+
+def ticket_list(
+    *,
+    organisation,
+    statuses=None,
+    derived=None,
+    resident_id=None,
+    assignee=None,
+    created_from=None,
+    created_to=None,
+    updated_since=None,
+    now=None,
+):
+    """The organisation's tickets, newest first, with what list views show already joined."""
+    qs = Ticket.objects.filter(organisation=organisation).select_related("resident", "assignee", "urgency")
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    if derived:
+        qs = qs.filter(derived_filter_q(derived, organisation=organisation, now=now))
+    if resident_id is not None:
+        qs = qs.filter(resident_id=resident_id)
+    if assignee is not None:
+        qs = qs.filter(assignee=assignee)
+    if created_from is not None:
+        qs = qs.filter(created_at__gte=created_from)
+    if created_to is not None:
+        qs = qs.filter(created_at__lte=created_to)
+    if updated_since is not None:
+        qs = qs.filter(updated_at__gte=updated_since)
+    return qs.order_by("-created_at", "-id")
+
+
+def ticket_get(*, organisation, pk, for_detail=False):
+    """One ticket of the organisation, or NotFound; `for_detail` also loads conversation and assessments."""
+    qs = Ticket.objects.filter(organisation=organisation).select_related("resident", "assignee", "urgency")
+    if for_detail:
+        qs = qs.prefetch_related(
+            "attachments",
+            Prefetch("assessments", queryset=CategoryAssessment.objects.select_related("category")),
+            Prefetch("messages", queryset=Message.objects.select_related("author", "category")),
+        )
+    try:
+        return qs.get(pk=int(pk))
+    except (Ticket.DoesNotExist, ValueError, TypeError):
+        raise NotFound("Unknown ticket.", field="id") from None
+
+
+def category_list(*, organisation):
+    return Category.objects.filter(organisation=organisation).order_by("id")
+
+
+def urgency_list(*, organisation):
+    return Urgency.objects.filter(organisation=organisation).order_by("id")
+
+
+def urgency_find(*, organisation, name_or_id):
+    """An urgency by id or case-insensitive name, or NotFound naming `urgency_status`."""
+    value = str(name_or_id).strip()
+    qs = Urgency.objects.filter(organisation=organisation)
+    found = qs.filter(pk=int(value)).first() if value.isdigit() else qs.filter(name__iexact=value).first()
+    if found is None:
+        raise NotFound(f"Unknown urgency status {value!r}.", field="urgency_status")
+    return found

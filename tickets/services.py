@@ -1,0 +1,326 @@
+"""The ticket lifecycle: create, change status, assign, converse, close, reopen, rate.
+
+Every function takes the acting `Actor`, owns its transaction, records a TicketEvent and raises
+healthdesk.exceptions. Partner APIs, the admin and commands all come through here.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from directory.models import Resident, User
+from healthdesk.exceptions import Conflict, Invalid, NotFound, PermissionDenied
+from tickets import uploads
+from tickets.choices import AssessmentStatus, EventKind, Priority, SenderKind, TicketStatus
+from tickets.models import Attachment, Category, CategoryAssessment, Message, Ticket, TicketEvent, Urgency
+
+
+@dataclass(frozen=True)
+class AssessmentInput:
+    """A category verdict given when a ticket is created, with an optional comment."""
+
+    category_id: int
+    status: str
+    comment: str = ""
+
+
+def _event(ticket, actor, kind, from_value="", to_value="", note=""):
+    return TicketEvent.objects.create(
+        ticket=ticket, kind=kind, from_value=str(from_value or ""), to_value=str(to_value or ""), note=note,
+        **actor.as_fields(),
+    )
+
+
+def ticket_due_at(*, organisation, priority, start):
+    """When a ticket of this priority, started at `start`, falls due under the organisation's policy."""
+    if priority not in Priority.values:
+        raise Invalid(f"Unknown priority {priority!r}.", field="priority")
+    return start + timedelta(hours=getattr(organisation, f"due_hours_{priority}"))
+
+
+def _resident_of(organisation, resident):
+    resident_id = resident.pk if isinstance(resident, Resident) else resident
+    try:
+        return Resident.objects.get(organisation=organisation, pk=resident_id)
+    except (Resident.DoesNotExist, ValueError, TypeError):
+        raise NotFound("Unknown resident.", field="resident_id") from None
+
+
+def _urgency_of(organisation, urgency):
+    if urgency is None or isinstance(urgency, Urgency):
+        if urgency is not None and urgency.organisation_id != organisation.pk:
+            raise Invalid("Unknown urgency status.", field="urgency_status")
+        return urgency
+    try:
+        return Urgency.objects.get(organisation=organisation, pk=urgency)
+    except (Urgency.DoesNotExist, ValueError, TypeError):
+        raise Invalid("Unknown urgency status.", field="urgency_status") from None
+
+
+def _categories_of(organisation, ids, field_of=lambda i: f"category_{i}"):
+    ids = list(ids)
+    found = {c.pk: c for c in Category.objects.filter(organisation=organisation, pk__in=ids)}
+    for category_id in ids:
+        if category_id not in found:
+            raise Invalid(f"Unknown category {category_id}.", field=field_of(category_id))
+    return found
+
+
+def _staff_of(organisation, user, field):
+    if user is None:
+        return None
+    user_id = user.pk if isinstance(user, User) else user
+    assignee = User.objects.filter(organisation=organisation, pk=user_id, is_active=True).first()
+    if assignee is None:
+        raise NotFound("Unknown staff user.", field=field)
+    return assignee
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    organisation,
+    actor,
+    title,
+    resident,
+    priority=Priority.MEDIUM,
+    status=TicketStatus.NEW,
+    ticket_type="",
+    group_name="",
+    urgency=None,
+    assessments=(),
+    first_message="",
+    sender_kind=SenderKind.ADMIN,
+    sender_name="",
+    notify_sms=None,
+    notify_email=None,
+    state=False,
+    start_date=None,
+    end_date=None,
+    attachments=(),
+    assignee=None,
+    idempotency_key=None,
+):
+    """Create a ticket with its category assessments, first message and attachments — all or nothing.
+
+    With an `idempotency_key` a retried request returns the ticket the first one created instead of a second.
+    """
+    if idempotency_key:
+        existing = Ticket.objects.filter(organisation=organisation, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    title = (title or "").strip()
+    if not title:
+        raise Invalid("A title is required.", field="title")
+    if status not in TicketStatus.values:
+        raise Invalid(f"Unknown status {status!r}.", field="status")
+    if status == TicketStatus.REOPENED:
+        raise Invalid("A new ticket cannot start reopened.", field="status")
+    resident = _resident_of(organisation, resident)
+    urgency = _urgency_of(organisation, urgency)
+    assignee = _staff_of(organisation, assignee, "assignee")
+    categories = _categories_of(organisation, [a.category_id for a in assessments])
+    for a in assessments:
+        if a.status not in AssessmentStatus.values:
+            raise Invalid(f"Unknown category status {a.status!r}.", field=f"category_{a.category_id}")
+    checked_files = [uploads.check(upload, field=name) for name, upload in attachments]
+
+    now = timezone.now()
+    ticket = Ticket(
+        organisation=organisation,
+        title=title,
+        resident=resident,
+        priority=priority,
+        status=status,
+        ticket_type=ticket_type,
+        group_name=group_name,
+        urgency=urgency,
+        assignee=assignee,
+        notify_sms=notify_sms,
+        notify_email=notify_email,
+        state=state,
+        start_date=start_date,
+        end_date=end_date,
+        due_at=ticket_due_at(organisation=organisation, priority=priority, start=now),
+        created_by=actor.user,
+        created_by_client=actor.client,
+        idempotency_key=idempotency_key or None,
+    )
+    if status == TicketStatus.CLOSED:
+        ticket.closed_at = now
+    try:
+        with transaction.atomic():
+            ticket.save()
+    except IntegrityError:
+        if idempotency_key:
+            # A concurrent retry with the same key won the race: answer with its ticket.
+            return Ticket.objects.get(organisation=organisation, idempotency_key=idempotency_key)
+        raise
+    _event(ticket, actor, EventKind.CREATED, to_value=status)
+
+    CategoryAssessment.objects.bulk_create(
+        CategoryAssessment(ticket=ticket, category=categories[a.category_id], status=a.status) for a in assessments
+    )
+    if first_message and first_message.strip():
+        _message_create(ticket, actor, first_message, sender_kind=sender_kind, sender_name=sender_name)
+    for a in assessments:
+        if a.comment and a.comment.strip():
+            _message_create(
+                ticket, actor, a.comment, category=categories[a.category_id],
+                sender_kind=sender_kind, sender_name=sender_name,
+            )
+    for name, content_type, upload in checked_files:
+        _attachment_create(ticket, actor, upload, name=name, content_type=content_type)
+    return ticket
+
+
+def _message_create(ticket, actor, body, *, category=None, sender_kind=SenderKind.ADMIN, sender_name="",
+                    visible_to_requester=True):
+    message = Message.objects.create(
+        ticket=ticket,
+        body=body.strip(),
+        category=category,
+        sender_kind=sender_kind,
+        sender_name=sender_name or actor.label,
+        visible_to_requester=visible_to_requester,
+        author=actor.user,
+        author_client=actor.client,
+    )
+    _event(ticket, actor, EventKind.MESSAGE_ADDED, to_value=message.pk, note=category.name if category else "")
+    return message
+
+
+def _attachment_create(ticket, actor, upload, *, name, content_type):
+    attachment = Attachment(
+        ticket=ticket, name=name, content_type=content_type, size=upload.size,
+        uploaded_by=actor.user, uploaded_by_client=actor.client,
+    )
+    attachment.file.save(name, upload, save=False)
+    attachment.save()
+    _event(ticket, actor, EventKind.ATTACHMENT_ADDED, to_value=name)
+    return attachment
+
+
+def _locked(ticket):
+    """Re-read the ticket under a row lock so concurrent transitions serialise."""
+    return Ticket.objects.select_for_update().get(pk=ticket.pk)
+
+
+@transaction.atomic
+def ticket_message_add(
+    *, ticket, actor, body, category=None, sender_kind=SenderKind.ADMIN, sender_name="", visible_to_requester=True
+):
+    """Add a message (general or category comment, reply, internal note) to a ticket's conversation."""
+    if not body or not str(body).strip():
+        raise Invalid("A message text is required.", field="body")
+    if sender_kind not in SenderKind.values:
+        raise Invalid(f"Unknown sender {sender_kind!r}.", field="sender")
+    if category is not None and not isinstance(category, Category):
+        category = _categories_of(ticket.organisation, [category], field_of=lambda i: "category_id")[category]
+    elif category is not None and category.organisation_id != ticket.organisation_id:
+        raise Invalid("Unknown category.", field="category_id")
+    return _message_create(
+        ticket, actor, str(body), category=category, sender_kind=sender_kind, sender_name=sender_name,
+        visible_to_requester=visible_to_requester,
+    )
+
+
+@transaction.atomic
+def ticket_attachment_add(*, ticket, actor, upload, field="attachment"):
+    """Attach a file after checking its size and its real (sniffed) content type."""
+    name, content_type, upload = uploads.check(upload, field=field)
+    return _attachment_create(ticket, actor, upload, name=name, content_type=content_type)
+
+
+@transaction.atomic
+def ticket_status_change(*, ticket, actor, status):
+    """Move a ticket to a canonical status. Closing goes through close, a closed ticket moved to an open
+    status is a reopen, and `reopened` is only reachable from closed."""
+    if status not in TicketStatus.values:
+        raise Invalid(f"Unknown status {status!r}.", field="status")
+    ticket = _locked(ticket)
+    if status == ticket.status:
+        return ticket
+    if status == TicketStatus.CLOSED:
+        return ticket_close(ticket=ticket, actor=actor)
+    if ticket.is_closed:
+        ticket = ticket_reopen(ticket=ticket, actor=actor)
+        if status == TicketStatus.REOPENED:
+            return ticket
+    elif status == TicketStatus.REOPENED:
+        raise Conflict("Only a closed ticket can be reopened.", field="status")
+    previous = ticket.status
+    ticket.status = status
+    ticket.save(update_fields=["status", "updated_at"])
+    _event(ticket, actor, EventKind.STATUS_CHANGED, previous, status)
+    return ticket
+
+
+@transaction.atomic
+def ticket_assign(*, ticket, actor, assignee):
+    """Assign a ticket to an active staff user of its organisation (None unassigns)."""
+    ticket = _locked(ticket)
+    assignee = _staff_of(ticket.organisation, assignee, "assignee")
+    if ticket.assignee_id == (assignee.pk if assignee else None):
+        return ticket
+    previous = ticket.assignee.get_username() if ticket.assignee else ""
+    ticket.assignee = assignee
+    ticket.save(update_fields=["assignee", "updated_at"])
+    _event(ticket, actor, EventKind.ASSIGNED, previous, assignee.get_username() if assignee else "")
+    return ticket
+
+
+@transaction.atomic
+def ticket_close(*, ticket, actor, resolution_type="", resolution_subject=""):
+    """Close an open ticket with its resolution."""
+    ticket = _locked(ticket)
+    if ticket.is_closed:
+        raise Conflict("The ticket is already closed.", field="status")
+    previous = ticket.status
+    ticket.status = TicketStatus.CLOSED
+    ticket.closed_at = timezone.now()
+    ticket.resolution_type = resolution_type or ticket.resolution_type
+    ticket.resolution_subject = resolution_subject or ticket.resolution_subject
+    ticket.save(update_fields=["status", "closed_at", "resolution_type", "resolution_subject", "updated_at"])
+    _event(ticket, actor, EventKind.CLOSED, previous, TicketStatus.CLOSED, note=resolution_subject)
+    return ticket
+
+
+@transaction.atomic
+def ticket_reopen(*, ticket, actor, reason="", sender_kind=SenderKind.USER, sender_name=""):
+    """Reopen a closed ticket; the reason is kept as a message and the due time restarts from now."""
+    ticket = _locked(ticket)
+    if not ticket.is_closed:
+        raise Conflict("Only a closed ticket can be reopened.", field="status")
+    ticket.status = TicketStatus.REOPENED
+    ticket.closed_at = None
+    ticket.due_at = ticket_due_at(organisation=ticket.organisation, priority=ticket.priority, start=timezone.now())
+    ticket.save(update_fields=["status", "closed_at", "due_at", "updated_at"])
+    _event(ticket, actor, EventKind.REOPENED, TicketStatus.CLOSED, TicketStatus.REOPENED, note=reason or "")
+    if reason and reason.strip():
+        _message_create(ticket, actor, reason, sender_kind=sender_kind, sender_name=sender_name)
+    return ticket
+
+
+@transaction.atomic
+def ticket_rate(*, ticket, actor, rating, resident):
+    """Record the requester's 1–5 rating; a new rating replaces the old one."""
+    try:
+        rating = int(rating)
+    except (TypeError, ValueError):
+        raise Invalid("The rating must be a whole number from 1 to 5.", field="rating") from None
+    if not 1 <= rating <= 5:
+        raise Invalid("The rating must be a whole number from 1 to 5.", field="rating")
+    ticket = _locked(ticket)
+    resident_id = resident.pk if isinstance(resident, Resident) else resident
+    if str(ticket.resident_id) != str(resident_id):
+        raise PermissionDenied("Only the ticket's requester can rate it.", field="userId")
+    previous = ticket.rating
+    ticket.rating = rating
+    ticket.rated_at = timezone.now()
+    ticket.save(update_fields=["rating", "rated_at", "updated_at"])
+    _event(ticket, actor, EventKind.RATED, previous or "", rating)
+    return ticket
+
