@@ -120,12 +120,16 @@ if not DATABASE_URL:
 DATABASES = {"default": database_from_url(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Rate limits must be counted across every worker process: a local-memory cache counts per process (a 10/min
+# limit let 40 through with 4 workers). Redis in production, the database cache otherwise.
+SHARED_CACHE = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+    if os.environ.get("REDIS_URL")
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "healthdesk_cache"}
+)
 CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
-        if os.environ.get("REDIS_URL")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": SHARED_CACHE,
 }
 
 AUTH_PASSWORD_VALIDATORS = [
