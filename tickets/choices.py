@@ -46,6 +46,7 @@ class SenderKind(models.TextChoices):
 
 class EventKind(models.TextChoices):
     CREATED = "created", "Created"
+    UPDATED = "updated", "Updated"
     STATUS_CHANGED = "status_changed", "Status changed"
     ASSIGNED = "assigned", "Assigned"
     MESSAGE_ADDED = "message_added", "Message added"

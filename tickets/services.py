@@ -176,6 +176,32 @@ def ticket_create(
     return ticket
 
 
+TICKET_UPDATABLE = {
+    "title", "ticket_type", "group_name", "priority", "urgency", "notify_sms", "notify_email", "state",
+    "start_date", "end_date",
+}
+
+
+@transaction.atomic
+def ticket_update(*, ticket, actor, **fields):
+    """Change a ticket's descriptive fields; status and assignee have their own services."""
+    unknown = sorted(set(fields) - TICKET_UPDATABLE)
+    if unknown:
+        raise Invalid(f"Field {unknown[0]!r} cannot be changed here.", field=unknown[0])
+    if "priority" in fields and fields["priority"] not in Priority.values:
+        raise Invalid(f"Unknown priority {fields['priority']!r}.", field="priority")
+    if "urgency" in fields:
+        fields["urgency"] = _urgency_of(ticket.organisation, fields["urgency"])
+    ticket = _locked(ticket)
+    changed = [name for name, value in fields.items() if getattr(ticket, name) != value]
+    for name in changed:
+        setattr(ticket, name, fields[name])
+    if changed:
+        ticket.save(update_fields=[*changed, "updated_at"])
+        _event(ticket, actor, EventKind.UPDATED, note=", ".join(sorted(changed)))
+    return ticket
+
+
 def _message_create(ticket, actor, body, *, category=None, sender_kind=SenderKind.ADMIN, sender_name="",
                     visible_to_requester=True):
     message = Message.objects.create(

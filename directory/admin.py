@@ -1,0 +1,142 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from directory import services
+from directory.models import (
+    AccessToken,
+    ApiClient,
+    Division,
+    Organisation,
+    Resident,
+    ResidentIdentifier,
+    ResidentType,
+    User,
+)
+from healthdesk.admin_scoping import OrganisationScopedAdmin, ReadOnlyAdmin
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(OrganisationScopedAdmin):
+    organisation_path = "pk"
+    list_display = ("name", "slug", "time_zone", "created_at")
+    search_fields = ("name", "slug")
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "time_zone")}),
+        ("Due time per priority (hours)", {"fields": (
+            "due_hours_urgent", "due_hours_high", "due_hours_medium", "due_hours_low",
+        )}),
+    )
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin, OrganisationScopedAdmin):
+    list_display = ("username", "display_name", "email", "organisation", "is_staff", "is_active", "last_login")
+    list_filter = ("is_staff", "is_active", "organisation")
+    search_fields = ("username", "email", "first_name", "last_name")
+    list_select_related = ("organisation",)
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        ("healthdesk", {"fields": (
+            "organisation", "titles", "initials", "address", "postal_code", "city", "phone", "roles",
+        )}),
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        ("healthdesk", {"fields": ("organisation", "email", "first_name", "last_name")}),
+    )
+
+
+@admin.register(Division)
+class DivisionAdmin(OrganisationScopedAdmin):
+    list_display = ("name", "organisation")
+    list_filter = ("organisation",)
+    search_fields = ("name",)
+
+
+@admin.register(ResidentType)
+class ResidentTypeAdmin(OrganisationScopedAdmin):
+    list_display = ("name", "organisation")
+    search_fields = ("name",)
+
+
+class ResidentIdentifierInline(admin.TabularInline):
+    model = ResidentIdentifier
+    fields = ("system", "value")
+    extra = 0
+    readonly_fields = ("system", "value")
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+RESIDENT_ADMIN_EXCLUDED = {"organisation", "divisions", "photo", "created_by", "updated_by", "created_via"}
+
+
+@admin.register(Resident)
+class ResidentAdmin(OrganisationScopedAdmin):
+    list_display = ("__str__", "date_of_birth", "reference_code", "state", "in_home_care", "location", "organisation")
+    list_filter = ("state", "in_home_care", "divisions")
+    search_fields = ("first_name", "last_name", "reference_code", "customer_number", "identifiers__value", "=id")
+    list_select_related = ("organisation",)
+    filter_horizontal = ("divisions",)
+    readonly_fields = ("created_via", "created_at", "updated_at", "archived_at")
+    inlines = (ResidentIdentifierInline,)
+
+    def save_model(self, request, obj, form, change):
+        fields = {
+            name: value for name, value in form.cleaned_data.items()
+            if name not in RESIDENT_ADMIN_EXCLUDED and name in services.RESIDENT_FIELDS
+        }
+        if change:
+            services.resident_update(resident=obj, actor=self.actor(request), **fields)
+        else:
+            organisation = form.cleaned_data.get("organisation") or request.user.organisation
+            created = services.resident_create(organisation=organisation, actor=self.actor(request), **fields)
+            obj.pk, obj._state.adding, obj._state.db = created.pk, False, created._state.db
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(OrganisationScopedAdmin):
+    list_display = ("name", "key", "organisation", "is_vendor", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("is_vendor", "organisation")
+    search_fields = ("name", "key")
+    list_select_related = ("organisation",)
+    fields = ("name", "organisation", "is_vendor", "granted_organisations", "key", "created_at", "last_used_at",
+              "revoked_at")
+    readonly_fields = ("key", "created_at", "last_used_at", "revoked_at")
+    filter_horizontal = ("granted_organisations",)
+    actions = ("revoke", "rotate")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+            return
+        issued = services.api_client_create(
+            organisation=form.cleaned_data["organisation"], name=form.cleaned_data["name"],
+            is_vendor=form.cleaned_data.get("is_vendor", False), created_by=request.user,
+        )
+        obj.pk, obj._state.adding, obj.key = issued.client.pk, False, issued.client.key
+        messages.warning(
+            request, f"Key {issued.client.key} — secret {issued.secret} (shown only now: copy it to the partner app).",
+        )
+
+    @admin.action(description="Revoke the selected clients")
+    def revoke(self, request, queryset):
+        for client in queryset:
+            services.api_client_revoke(client=client)
+        messages.success(request, f"Revoked {queryset.count()} client(s).")
+
+    @admin.action(description="Rotate the secret of the selected clients")
+    def rotate(self, request, queryset):
+        for client in queryset:
+            issued = services.api_client_rotate(client=client)
+            messages.warning(request, f"{client.name}: new secret {issued.secret} (shown only now).")
+
+
+@admin.register(AccessToken)
+class AccessTokenAdmin(ReadOnlyAdmin):
+    organisation_path = "client__organisation"
+    list_display = ("token_prefix", "client", "created_at", "expires_at")
+    list_select_related = ("client",)
+    exclude = ("token_digest",)
