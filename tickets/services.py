@@ -333,10 +333,10 @@ def ticket_reopen(*, ticket, actor, reason="", sender_kind=SenderKind.USER, send
 @transaction.atomic
 def ticket_rate(*, ticket, actor, rating, resident):
     """Record the requester's 1–5 rating; a new rating replaces the old one."""
-    try:
-        rating = int(rating)
-    except (TypeError, ValueError):
-        raise Invalid("The rating must be a whole number from 1 to 5.", field="rating") from None
+    # Whole numbers only, as ints or digit strings: int() would silently truncate 2.5 to 2.
+    if isinstance(rating, bool) or not (isinstance(rating, int) or (isinstance(rating, str) and rating.isdigit())):
+        raise Invalid("The rating must be a whole number from 1 to 5.", field="rating")
+    rating = int(rating)
     if not 1 <= rating <= 5:
         raise Invalid("The rating must be a whole number from 1 to 5.", field="rating")
     ticket = _locked(ticket)
