@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 DEV_ENV := DEBUG=1
-PYTEST_ARGS ?= -n 2
+PYTEST_ARGS ?=
 
 .PHONY: run test lint migrate seed check-deploy clean
 

@@ -25,7 +25,6 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
-        skip_postgeneration_save = True
 
     organisation = factory.SubFactory(OrganisationFactory)
     username = factory.Sequence(lambda n: f"staff{n}")
@@ -36,7 +35,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     initials = "J"
     is_staff = True
     roles = factory.LazyFunction(lambda: ["consultant"])
-    password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
+    password = factory.django.Password("correct horse battery staple")
 
 
 class DivisionFactory(factory.django.DjangoModelFactory):
