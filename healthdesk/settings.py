@@ -193,6 +193,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The documents are public; each operation documents its own partner's security scheme.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "TAGS": [
+        {"name": "connect4", "description": "Connect4 care tickets (connect4healthcare.md)."},
+        {"name": "webcamconsult", "description": "Webcamconsult users, clients, appointments (webcamconsult.txt)."},
+        {"name": "updox", "description": "Updox AppointmentsSync (updox-appointments-sync.txt)."},
+        {"name": "support", "description": "Support tickets API v1 (support-tickets-v1.txt)."},
+        {"name": "cliniko", "description": "Cliniko attendees and linked resources (cliniko-attendees.md)."},
+    ],
 }
 
 # Production hardening: every value follows DEBUG so that `check --deploy` is clean with DEBUG off.

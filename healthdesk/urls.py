@@ -1,5 +1,11 @@
 from django.contrib import admin
 from django.urls import path
+from drf_spectacular.views import (
+    SpectacularJSONAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerView,
+    SpectacularYAMLAPIView,
+)
 
 from healthdesk import views
 
@@ -10,6 +16,11 @@ admin.site.index_title = "Today"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.health, name="health"),
+    # API documentation, assets served locally (drf-spectacular-sidecar); no partner owns these paths.
+    path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),
+    path("openapi.yaml", SpectacularYAMLAPIView.as_view(), name="schema-yaml"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
 ]
 
 handler404 = "healthdesk.views.handler404"
