@@ -9,10 +9,6 @@ from drf_spectacular.views import (
 
 from healthdesk import views
 
-admin.site.site_header = "healthdesk back office"
-admin.site.site_title = "healthdesk"
-admin.site.index_title = "Today"
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.health, name="health"),

@@ -46,3 +46,20 @@ def attendee_get(*, organisation, pk, field="id"):
         return Attendee.objects.select_related("appointment").get(organisation=organisation, pk=int(pk))
     except (Attendee.DoesNotExist, ValueError, TypeError):
         raise NotFound("Unknown attendee.", field=field) from None
+
+
+def appointments_today(*, organisation, now=None):
+    """Today's live appointments in the organisation's day (all organisations, in UTC, when None)."""
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    zone = organisation.zone if organisation is not None else ZoneInfo("UTC")
+    day = (now or timezone.now()).astimezone(zone).date()
+    start = datetime.combine(day, time.min, tzinfo=zone)
+    qs = Appointment.objects.filter(deleted_at__isnull=True, cancelled_at__isnull=True,
+                                    starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
+    if organisation is not None:
+        qs = qs.filter(organisation=organisation)
+    return qs.select_related("practitioner").order_by("starts_at")

@@ -104,3 +104,22 @@ def urgency_find(*, organisation, name_or_id):
     if found is None:
         raise NotFound(f"Unknown urgency status {value!r}.", field="urgency_status")
     return found
+
+
+def ticket_dashboard(*, organisation, now=None):
+    """Counts for the staff dashboard in one query: open tickets per status, overdue, due today, unassigned.
+
+    `organisation=None` counts every organisation (a superuser's view), with day bounds in UTC.
+    """
+    from django.db.models import Count
+
+    from directory.models import Organisation
+
+    scope = organisation or Organisation(time_zone="UTC")
+    qs = Ticket.objects.all() if organisation is None else Ticket.objects.filter(organisation=organisation)
+    counts = {status: Count("id", filter=Q(status=status)) for status in TicketStatus.values}
+    counts.update({
+        derived: Count("id", filter=derived_filter_q(derived, organisation=scope, now=now))
+        for derived in (DerivedFilter.OVERDUE, DerivedFilter.DUE_TODAY, DerivedFilter.UNASSIGNED)
+    })
+    return qs.aggregate(**counts)

@@ -133,3 +133,40 @@ def test_staff_choices_are_limited_to_their_organisation(staff_client, tenant, o
     form = staff_client.get(reverse("admin:tickets_ticket_add")).context["adminform"].form
     assert set(form.fields["urgency"].queryset.values_list("organisation", flat=True)) <= {tenant.organisation.pk}
     assert "outsider" not in set(form.fields["assignee"].queryset.values_list("username", flat=True))
+
+
+def test_staff_groups_exist_with_sensible_permissions():
+    from django.contrib.auth.models import Group
+
+    from directory.staff_groups import CLINICIAN, FRONT_DESK, ORGANISATION_ADMIN
+
+    front_desk = set(Group.objects.get(name=FRONT_DESK).permissions.values_list("codename", flat=True))
+    assert {"add_ticket", "change_appointment", "view_syncrun"} <= front_desk
+    assert "add_apiclient" not in front_desk and "delete_ticket" not in front_desk
+    clinician = set(Group.objects.get(name=CLINICIAN).permissions.values_list("codename", flat=True))
+    assert "change_attendee" in clinician and "add_appointment" not in clinician
+    assert Group.objects.get(name=ORGANISATION_ADMIN).permissions.filter(codename="add_apiclient").exists()
+
+
+def test_dashboard_counts_link_into_filtered_lists(client, tenant):
+    from datetime import timedelta
+
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from directory.staff_groups import FRONT_DESK
+
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    TicketFactory(organisation=tenant.organisation, resident=tenant.resident, due_at=an_hour_ago)
+    TicketFactory(organisation=tenant.organisation, resident=tenant.resident, assignee=tenant.staff)
+    other = TicketFactory(due_at=an_hour_ago)  # another organisation's overdue ticket
+    assert other.organisation != tenant.organisation
+    tenant.staff.groups.add(Group.objects.get(name=FRONT_DESK))
+    client.force_login(tenant.staff)
+    response = client.get("/admin/")
+    attention = dict((label, (count, url)) for label, count, url in response.context["attention"])
+    assert attention["Overdue"] == (1, "/admin/tickets/ticket/?derived=overdue")
+    assert attention["Unassigned"][0] == 1
+    overdue_page = client.get(attention["Overdue"][1])
+    assert overdue_page.status_code == 200
+    assert overdue_page.context["cl"].result_count == 1
