@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin, messages
+from django.template.response import TemplateResponse
 
 from healthdesk.admin_scoping import OrganisationScopedAdmin, ReadOnlyAdmin
 from healthdesk.exceptions import DomainError
@@ -59,7 +61,24 @@ EDITABLE = ("kind", "starts_at", "duration_minutes", "practitioner", "division",
             "details", "location_ref", "calendar_ref", "type_ref", "blocked", "state")
 
 
+class CancelForm(forms.Form):
+    reason = forms.TypedChoiceField(choices=CancellationReason.choices, coerce=int, label="Cancellation reason")
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class ScheduleActions:
+    def _cancel_with_reason(self, request, queryset, cancel, noun):
+        """Ask for a Cliniko reason code and a note, then cancel each selected row through `cancel`."""
+        form = CancelForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            reason, note = form.cleaned_data["reason"], form.cleaned_data["note"]
+            self._each(request, queryset, lambda row: cancel(row, reason, note), "Cancelled")
+            return None
+        return TemplateResponse(request, "admin/scheduling/cancel.html", {
+            **self.admin_site.each_context(request), "title": f"Cancel {noun}", "form": form,
+            "rows": list(queryset), "noun": noun, "action": request.POST.get("action"),
+        })
+
     def _each(self, request, queryset, action, done):
         count = 0
         for row in queryset:
@@ -84,7 +103,7 @@ class AppointmentAdmin(ScheduleActions, OrganisationScopedAdmin):
     readonly_fields = ("original_starts_at", "started_at", "cancelled_at", "cancellation_reason",
                        "cancellation_note", "deleted_at", "source_system", "source_id", "created_at", "updated_at")
     inlines = (AttendeeInline, AppointmentEventInline)
-    actions = ("cancel_other", "soft_delete", "restore")
+    actions = ("cancel", "soft_delete", "restore")
 
     def save_model(self, request, obj, form, change):
         actor = self.actor(request)
@@ -99,12 +118,11 @@ class AppointmentAdmin(ScheduleActions, OrganisationScopedAdmin):
         )
         obj.pk, obj._state.adding = created.pk, False
 
-    @admin.action(description="Cancel (reason: Other)")
-    def cancel_other(self, request, queryset):
+    @admin.action(description="Cancel with a reason…")
+    def cancel(self, request, queryset):
         actor = self.actor(request)
-        self._each(request, queryset, lambda a: services.appointment_cancel(
-            appointment=a, actor=actor, reason=CancellationReason.OTHER, note="Cancelled in the back office"),
-            "Cancelled")
+        return self._cancel_with_reason(request, queryset, lambda a, reason, note: services.appointment_cancel(
+            appointment=a, actor=actor, reason=reason, note=note), "appointments")
 
     @admin.action(description="Delete (soft, restorable)")
     def soft_delete(self, request, queryset):
@@ -130,7 +148,7 @@ class AttendeeAdmin(ScheduleActions, OrganisationScopedAdmin):
                        "deleted_at", "email_reminder_sent", "sms_reminder_sent", "created_at", "updated_at")
     fields = ("appointment", "resident", "arrived", "notes", "booking_ip_address", "online_booking_policy_accepted",
               "invoice_status", "treatment_note_status", *readonly_fields[2:])
-    actions = ("mark_arrived", "soft_delete", "restore")
+    actions = ("mark_arrived", "cancel", "soft_delete", "restore")
 
     def has_add_permission(self, request):
         return False
@@ -141,6 +159,12 @@ class AttendeeAdmin(ScheduleActions, OrganisationScopedAdmin):
     def save_model(self, request, obj, form, change):
         changed = {name: form.cleaned_data[name] for name in form.changed_data if name in services.ATTENDEE_FIELDS}
         services.attendee_update(attendee=Attendee.objects.get(pk=obj.pk), actor=self.actor(request), **changed)
+
+    @admin.action(description="Cancel with a reason… (group appointments)")
+    def cancel(self, request, queryset):
+        actor = self.actor(request)
+        return self._cancel_with_reason(request, queryset, lambda a, reason, note: services.attendee_cancel(
+            attendee=a, actor=actor, reason=reason, note=note), "attendees")
 
     @admin.action(description="Mark arrived")
     def mark_arrived(self, request, queryset):

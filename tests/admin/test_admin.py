@@ -119,10 +119,16 @@ def test_creating_an_api_client_shows_the_secret_once(staff_client, tenant):
 def test_appointment_actions_cancel_delete_restore(staff_client, tenant):
     appointment = AppointmentFactory(organisation=tenant.organisation, practitioner=tenant.staff)
     url = changelist(Appointment)
-    staff_client.post(url, {"action": "cancel_other", "_selected_action": [appointment.pk]})
+    asked = staff_client.post(url, {"action": "cancel", "_selected_action": [appointment.pk]})
+    assert "Cancellation reason" in asked.content.decode()
+    appointment.refresh_from_db()
+    assert appointment.cancelled_at is None  # nothing happens until a reason is chosen
+    staff_client.post(url, {"action": "cancel", "_selected_action": [appointment.pk], "apply": "1", "reason": "50",
+                            "note": "Family visit"})
     staff_client.post(url, {"action": "soft_delete", "_selected_action": [appointment.pk]})
     appointment.refresh_from_db()
-    assert appointment.cancellation_reason == 50 and appointment.deleted_at is not None
+    assert (appointment.cancellation_reason, appointment.cancellation_note) == (50, "Family visit")
+    assert appointment.deleted_at is not None
     staff_client.post(url, {"action": "restore", "_selected_action": [appointment.pk]})
     appointment.refresh_from_db()
     assert appointment.deleted_at is None
