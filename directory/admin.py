@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.html import format_html
 
 from directory import services
 from directory.models import (
@@ -75,13 +76,20 @@ RESIDENT_ADMIN_EXCLUDED = {"organisation", "divisions", "photo", "created_by", "
 
 @admin.register(Resident)
 class ResidentAdmin(OrganisationScopedAdmin):
-    list_display = ("__str__", "date_of_birth", "reference_code", "state", "in_home_care", "location", "organisation")
+    list_display = ("__str__", "date_of_birth", "reference_code", "state", "in_home_care", "location", "records")
     list_filter = ("state", "in_home_care", "divisions")
     search_fields = ("first_name", "last_name", "reference_code", "customer_number", "identifiers__value", "=id")
     list_select_related = ("organisation",)
     filter_horizontal = ("divisions",)
     readonly_fields = ("created_via", "created_at", "updated_at", "archived_at")
     inlines = (ResidentIdentifierInline,)
+
+    @admin.display(description="records")
+    def records(self, obj):
+        return format_html(
+            '<a href="/admin/tickets/ticket/?resident__exact={0}">Tickets</a> · '
+            '<a href="/admin/scheduling/attendee/?resident__exact={0}">Appointments</a>', obj.pk,
+        )
 
     def save_model(self, request, obj, form, change):
         fields = {
