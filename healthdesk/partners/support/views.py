@@ -1,6 +1,8 @@
 """One view per documented endpoint of the support tickets API v1; each validates, makes one domain call for
 its change, and answers in the support envelope."""
 
+from collections.abc import Mapping
+
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 
@@ -12,9 +14,11 @@ from healthdesk.partners.support.wire import SUPPORT, success
 from tickets import selectors as ticket_selectors
 from tickets import services as ticket_services
 from tickets.choices import DerivedFilter, SenderKind
+from tickets.models import Message
 
 TAG = "support"
 ALL_REQUESTERS = 0
+SIGNATURE_MAX = Message._meta.get_field("sender_name").max_length
 
 
 def errors(*statuses):
@@ -65,6 +69,11 @@ class SupportView(PartnerAPIView):
         return directory_selectors.resident_get(organisation=self.organisation, pk=user_id, field="userId")
 
 
+def signature(resident):
+    """How a requester signs their messages: their name, or their id when they have none."""
+    return (resident.full_name or str(resident.pk))[:SIGNATURE_MAX]
+
+
 class SupportRaiseTicket(SupportView):
     @extend_schema(
         tags=[TAG],
@@ -103,7 +112,7 @@ class SupportRaiseTicket(SupportView):
             "resident": resident,
             "first_message": data["comments"],
             "sender_kind": SenderKind.USER,
-            "sender_name": resident.full_name or str(resident.pk),
+            "sender_name": signature(resident),
         }
         if data["closeTicketImmediately"]:
             ticket = ticket_services.ticket_create_closed(
@@ -178,8 +187,10 @@ class SupportGetTickets(SupportView):
         ],
     )
     def post(self, request, **path):
-        body = {key: request.data[key] for key in ("fromDate", "toDate") if key in request.data}
-        return self.answer({**path, **body})
+        body = request.data
+        if isinstance(body, Mapping):
+            body = {**path, **{key: body[key] for key in ("fromDate", "toDate") if key in body}}
+        return self.answer(body)
 
     def answer(self, data):
         data = self.valid(s.GetTicketsInput, data)
@@ -342,7 +353,7 @@ class SupportReopenTicket(SupportView):
             actor=self.actor,
             reason=data["comments"],
             sender_kind=SenderKind.USER,
-            sender_name=resident.full_name or str(resident.pk),
+            sender_name=signature(resident),
         )
         return success(message="Ticket has been reopened successfully")
 

@@ -1,5 +1,7 @@
 """The contract every support endpoint keeps; each endpoint's test class inherits it and says how to call it."""
 
+import pytest
+
 
 class SupportContract:
     """401 in the support shape, another organisation's ticket not found, bad input named with nothing written.
@@ -62,3 +64,12 @@ class SupportContract:
         if value is not None:
             body[field] = value
         return self.url(ticket), body
+
+    @pytest.mark.parametrize("raw", ['{"ticketId": ', "[1, 2]", '"text"'], ids=["truncated", "array", "string"])
+    def test_a_body_that_is_not_a_json_object_is_a_400_and_writes_nothing(self, api, tenant, ticket, snapshot, raw):
+        if self.method != "post":
+            pytest.skip("GET endpoints take no body")
+        before = snapshot()
+        body = self.assert_error(api.post_raw(self.url(ticket), raw), 400)
+        assert set(body) == {"status", "errorCode", "message"}
+        assert snapshot() == before

@@ -200,3 +200,10 @@ def test_a_user_of_another_organisation_is_not_found(api, other_tenant):
     response = api.get(f"/api/v1/get_tickets/{other_tenant.resident.pk}")
     assert response.status_code == 404
     assert response.json()["field"] == "userId"
+
+
+@pytest.mark.parametrize("raw", ["[1, 2]", '["fromDate"]', "{"])
+def test_a_range_body_that_is_not_a_json_object_is_a_400(api, tenant, raw):
+    response = api.post_raw("/api/v1/get_tickets/0", raw)
+    assert response.status_code == 400
+    assert response.json()["errorCode"] == 400

@@ -62,6 +62,12 @@ class TestRaiseTicket(SupportContract):
         assert (message.body, message.sender_kind) == ("connection timeout", "user")
         assert message.sender_name == tenant.resident.full_name
 
+    def test_a_long_resident_name_still_signs_the_first_message(self, api, tenant):
+        tenant.resident.first_name, tenant.resident.last_name = "A" * 255, "B" * 255
+        tenant.resident.save()
+        assert api.post(URL, documented_body(tenant)).status_code == 200
+        assert Ticket.objects.get().messages.get().sender_name == "A" * 200
+
     def test_priority_defaults_to_medium(self, api, tenant):
         body = documented_body(tenant)
         del body["priority"]
