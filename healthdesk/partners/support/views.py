@@ -22,6 +22,7 @@ SIGNATURE_MAX = Message._meta.get_field("sender_name").max_length
 
 
 def errors(*statuses):
+    """Schema responses for the error statuses an endpoint can answer (401 always)."""
     described = {
         400: "Invalid input; `message` and `field` name the field.",
         401: "Missing or wrong `Authorization: Token <secret>`.",
@@ -33,6 +34,7 @@ def errors(*statuses):
 
 
 def error_example(status, message, field=None):
+    """A schema example of one error envelope."""
     value = {"status": "error", "errorCode": status, "message": message}
     if field:
         value["field"] = field
