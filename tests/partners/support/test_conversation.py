@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import MessageFactory
-from tests.partners.support.contract import SupportContract
+from tests.partners.support.contract import SupportContract, SupportPostContract
 from tickets.models import Message, Ticket
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
-class TestSendMessage(SupportContract):
+class TestSendMessage(SupportPostContract):
     bad_inputs = (
         ("ticketId", None, 400),
         ("ticketId", "abc", 400),

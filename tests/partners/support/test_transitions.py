@@ -3,7 +3,7 @@
 import pytest
 
 from tests.factories import ResidentFactory, UserFactory
-from tests.partners.support.contract import SupportContract
+from tests.partners.support.contract import SupportContract, SupportPostContract
 from tickets.choices import EventKind, TicketStatus
 from tickets.models import Ticket
 
@@ -42,7 +42,7 @@ class TestCloseTicket(SupportContract):
         assert snapshot() == before
 
 
-class TestReopenTicket(SupportContract):
+class TestReopenTicket(SupportPostContract):
     bad_inputs = (
         ("ticketId", None, 400),
         ("userId", "x", 400),
@@ -89,7 +89,7 @@ class TestReopenTicket(SupportContract):
         assert snapshot() == before
 
 
-class TestAssignTicketToAdmin(SupportContract):
+class TestAssignTicketToAdmin(SupportPostContract):
     bad_inputs = (
         ("ticketId", None, 400),
         ("admin", "", 400),
@@ -126,7 +126,7 @@ class TestAssignTicketToAdmin(SupportContract):
         assert snapshot() == before
 
 
-class TestTicketRating(SupportContract):
+class TestTicketRating(SupportPostContract):
     bad_inputs = (
         ("ratingValue", "0", 400),
         ("ratingValue", "6", 400),
