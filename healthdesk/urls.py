@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import (
     SpectacularJSONAPIView,
     SpectacularRedocView,
@@ -9,7 +9,10 @@ from drf_spectacular.views import (
 
 from healthdesk import views
 
+# Partner APIs at the site root, exactly as documented. Support's /api/v1/… comes before Connect4's
+# /api/<access_token>/… so the literal prefix wins.
 urlpatterns = [
+    path("", include("healthdesk.partners.support.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.health, name="health"),
     # API documentation, assets served locally (drf-spectacular-sidecar); no partner owns these paths.

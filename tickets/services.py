@@ -350,3 +350,19 @@ def ticket_rate(*, ticket, actor, rating, resident):
     _event(ticket, actor, EventKind.RATED, previous or "", rating)
     return ticket
 
+
+
+@transaction.atomic
+def ticket_create_closed(*, organisation, actor, resolution_type, resolution_subject, **fields):
+    """Create a ticket and close it at once with its resolution (type and subject both required), all or
+    nothing: a ticket that was handled on first contact. `fields` are those of `ticket_create`."""
+    resolution_type = (resolution_type or "").strip()
+    resolution_subject = (resolution_subject or "").strip()
+    if not resolution_type:
+        raise Invalid("A resolution type is required to close a ticket at once.", field="resolution_type")
+    if not resolution_subject:
+        raise Invalid("A resolution subject is required to close a ticket at once.", field="resolution_subject")
+    ticket = ticket_create(organisation=organisation, actor=actor, **fields)
+    return ticket_close(
+        ticket=ticket, actor=actor, resolution_type=resolution_type, resolution_subject=resolution_subject
+    )
