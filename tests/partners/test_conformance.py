@@ -1,0 +1,46 @@
+"""Walks the URL resolver: every partner endpoint stands on the partner base view with its partner's auth."""
+
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.permissions import AllowAny
+
+from healthdesk.partners.base import PartnerAPIView, partner_for_path
+
+NOT_PARTNER_APIS = ("admin/", "healthz", "openapi.", "docs/", "redoc/")
+
+
+def walk(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), pattern.callback
+
+
+def partner_routes():
+    for route, callback in walk(get_resolver().url_patterns):
+        if not route.lstrip("^").startswith(NOT_PARTNER_APIS):
+            yield route, callback
+
+
+def test_every_partner_route_uses_the_partner_base_view():
+    offenders = [
+        route for route, callback in partner_routes()
+        if not issubclass(getattr(callback, "view_class", object), PartnerAPIView)
+    ]
+    assert offenders == []
+
+
+def test_every_partner_view_names_its_partner_and_authenticates():
+    for route, callback in partner_routes():
+        view = callback.view_class
+        assert view.partner is not None, route
+        public = all(issubclass(p, AllowAny) for p in view.permission_classes)
+        # A view that is public by design (Connect4's authorize, Updox's body credentials) must say where it
+        # checks credentials instead.
+        assert view.authentication_classes or (public and getattr(view, "credentials_checked_in_view", False)), route
+
+
+def test_every_partner_route_answers_unknown_urls_in_its_own_shape():
+    for route, callback in partner_routes():
+        sample = "/" + route.lstrip("^").replace("\\", "").split("<")[0].split("(")[0].rstrip("$")
+        assert partner_for_path(sample) is callback.view_class.partner, route
