@@ -201,6 +201,12 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "healthdesk partner APIs",
     "DESCRIPTION": "Five partner APIs over one schema: connect4, webcamconsult, updox, support, cliniko.",
     "VERSION": "1.0.0",
+    # OpenAPI 3.1 schemas are JSON Schema: the contract tests and fuzzers validate against them directly.
+    "OAS_VERSION": "3.1.0",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "healthdesk.partners.openapi.add_plumbing_responses",
+    ],
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

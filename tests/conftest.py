@@ -40,6 +40,17 @@ def make_tenant(slug, name):
     return Tenant(organisation, staff, resident, issued.client, issued.secret)
 
 
+@pytest.fixture(autouse=True)
+def openapi_contract():
+    """Fail the test if any partner response it produced breaks the OpenAPI document."""
+    from tests import contract
+
+    contract.violations.clear()
+    yield
+    found, contract.violations[:] = list(contract.violations), []
+    assert not found, "responses that break the OpenAPI document:\n" + "\n".join(found)
+
+
 @pytest.fixture
 def tenant(db):
     """Organisation A: the one under test."""

@@ -123,6 +123,9 @@ class Partner:
 
     name = ""
     path_pattern = r"^$"
+    # The OpenAPI component of this partner's error body, attached to every operation for the shared
+    # plumbing's statuses (healthdesk.partners.openapi).
+    error_component = ""
 
     def __init__(self):
         self.path_regex = re.compile(self.path_pattern)
@@ -153,6 +156,10 @@ def register(partner):
     if all(existing.name != partner.name for existing in _registry):
         _registry.append(partner)
     return partner
+
+
+def registered_partners():
+    return tuple(_registry)
 
 
 def partner_for_path(path):

@@ -1,5 +1,6 @@
 """The support API's requests and rows, field by field: the mapping between its words and the schema."""
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from healthdesk.partners.support import vocab
@@ -168,6 +169,7 @@ class TicketDetailsOutput(Envelope):
     message = TicketDetailMessage()
 
 
+@extend_schema_serializer(component_name="SupportError")
 class ErrorOutput(Envelope):
     message = serializers.CharField()
     field = serializers.CharField(required=False, help_text="The input at fault, when there is one.")

@@ -11,6 +11,7 @@ class SupportPartner(Partner):
 
     name = "support"
     path_pattern = r"^/api/v1/"
+    error_component = "SupportError"
 
     def problem_body(self, problem, request=None):
         message = problem.message
