@@ -40,6 +40,18 @@ def make_tenant(slug, name):
     return Tenant(organisation, staff, resident, issued.client, issued.secret)
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` need PostgreSQL's behaviour (row locks, backends to terminate): skip elsewhere."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL; .ci/run runs the suite there too")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def openapi_contract():
     """Fail the test if any partner response it produced breaks the OpenAPI document."""

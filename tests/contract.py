@@ -7,6 +7,7 @@ document cannot drift from the code without a test going red.
 
 import json
 import re
+import threading
 from functools import cache
 
 from jsonschema import Draft202012Validator
@@ -14,10 +15,17 @@ from jsonschema import Draft202012Validator
 from healthdesk.partners.base import partner_for_path
 
 violations: list[str] = []
+_building = threading.Lock()
+
+
+def _document():
+    # Live-server tests answer from several threads; drf-spectacular's generator is not thread-safe.
+    with _building:
+        return _build_document()
 
 
 @cache
-def _document():
+def _build_document():
     from drf_spectacular.generators import SchemaGenerator
 
     schema = json.loads(json.dumps(SchemaGenerator().get_schema(request=None, public=True), default=str))
