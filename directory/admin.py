@@ -6,6 +6,7 @@ from directory import services
 from directory.models import (
     AccessToken,
     ApiClient,
+    AuditEvent,
     Division,
     Organisation,
     Resident,
@@ -122,7 +123,7 @@ class ApiClientAdmin(OrganisationScopedAdmin):
             return
         issued = services.api_client_create(
             organisation=form.cleaned_data["organisation"], name=form.cleaned_data["name"],
-            is_vendor=form.cleaned_data.get("is_vendor", False), created_by=request.user,
+            is_vendor=form.cleaned_data.get("is_vendor", False), created_by=request.user, actor=self.actor(request),
         )
         obj.pk, obj._state.adding, obj.key = issued.client.pk, False, issued.client.key
         messages.warning(
@@ -132,13 +133,13 @@ class ApiClientAdmin(OrganisationScopedAdmin):
     @admin.action(description="Revoke the selected clients")
     def revoke(self, request, queryset):
         for client in queryset:
-            services.api_client_revoke(client=client)
+            services.api_client_revoke(client=client, actor=self.actor(request))
         messages.success(request, f"Revoked {queryset.count()} client(s).")
 
     @admin.action(description="Rotate the secret of the selected clients")
     def rotate(self, request, queryset):
         for client in queryset:
-            issued = services.api_client_rotate(client=client)
+            issued = services.api_client_rotate(client=client, actor=self.actor(request))
             messages.warning(request, f"{client.name}: new secret {issued.secret} (shown only now).")
 
 
@@ -148,3 +149,14 @@ class AccessTokenAdmin(ReadOnlyAdmin):
     list_display = ("token_prefix", "client", "created_at", "expires_at")
     list_select_related = ("client",)
     exclude = ("token_digest",)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    """The audit trail: readable by staff of the organisation, editable by nobody."""
+
+    list_display = ("created_at", "action", "object_type", "object_id", "actor_user", "actor_client", "channel")
+    list_filter = ("action", "object_type", "channel")
+    search_fields = ("=object_id",)
+    list_select_related = ("actor_user", "actor_client")
+    date_hierarchy = "created_at"

@@ -221,3 +221,29 @@ class AccessToken(models.Model):
 
     def __str__(self):
         return f"{self.token_prefix}… ({self.client.name})"
+
+
+class AuditEvent(models.Model):
+    """Append-only trail of personal-data changes and partner reads: who (staff user or API client, and
+    through which channel), when, what, and which fields changed. Written by the domain services in the
+    same transaction as the change, so bulk writes and every channel are covered on both databases."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, related_name="+")
+    actor_user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor_client = models.ForeignKey(ApiClient, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    channel = models.CharField(max_length=40, blank=True)
+    action = models.CharField(max_length=10)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=64, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["organisation", "created_at"], name="audit_org_created"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+        ]
+
+    def __str__(self):
+        return f"{self.action} {self.object_type} {self.object_id}"

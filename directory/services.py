@@ -9,11 +9,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from directory import credentials
+from directory import audit, credentials
+from directory.actors import Actor
 from directory.models import AccessToken, ApiClient, Division, Organisation, Resident, ResidentIdentifier, User
 from healthdesk.exceptions import Conflict, Invalid, NotFound
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+SYSTEM = Actor.system(channel="system")
 
 
 # Organisations ---------------------------------------------------------------------------------------------
@@ -46,7 +48,7 @@ class IssuedCredentials:
     secret: str
 
 
-def api_client_create(*, organisation, name, is_vendor=False, created_by=None):
+def api_client_create(*, organisation, name, is_vendor=False, created_by=None, actor=SYSTEM):
     """Create an API client with a fresh key and secret; only the secret's digest is stored."""
     secret = credentials.new_secret()
     with transaction.atomic():
@@ -61,10 +63,12 @@ def api_client_create(*, organisation, name, is_vendor=False, created_by=None):
         )
         if is_vendor:
             client.granted_organisations.add(organisation)
+        audit.record(actor=actor, organisation=organisation, action=audit.CREATE, instance=client,
+                     changes={"name": name, "key": client.key, "is_vendor": is_vendor})
     return IssuedCredentials(client=client, secret=secret)
 
 
-def api_client_rotate(*, client):
+def api_client_rotate(*, client, actor=SYSTEM):
     """Replace a client's secret; the old one stops working at once, and live access tokens with it."""
     secret = credentials.new_secret()
     with transaction.atomic():
@@ -72,15 +76,20 @@ def api_client_rotate(*, client):
         client.secret_digest = credentials.digest(secret)
         client.save(update_fields=["secret_prefix", "secret_digest"])
         client.access_tokens.all().delete()
+        audit.record(actor=actor, organisation=client.organisation, action=audit.UPDATE, instance=client,
+                     changes={"secret": "rotated"})
     return IssuedCredentials(client=client, secret=secret)
 
 
-def api_client_revoke(*, client):
+@transaction.atomic
+def api_client_revoke(*, client, actor=SYSTEM):
     """Revoke a client: every credential it holds stops working. Revoking twice is harmless."""
     if client.revoked_at is None:
         client.revoked_at = timezone.now()
         client.save(update_fields=["revoked_at"])
         client.access_tokens.all().delete()
+        audit.record(actor=actor, organisation=client.organisation, action=audit.DELETE, instance=client,
+                     changes={"revoked_at": [None, client.revoked_at.isoformat()]})
     return client
 
 
@@ -192,6 +201,10 @@ def resident_create(*, organisation, actor, divisions=(), identifiers=None, **fi
         resident.divisions.set(division_rows)
     for system, value in (identifiers or {}).items():
         resident_identify(resident=resident, system=system, value=value)
+    changes = audit.snapshot(resident, fields)
+    if division_rows:
+        changes["divisions"] = sorted(d.pk for d in division_rows)
+    audit.record(actor=actor, organisation=organisation, action=audit.CREATE, instance=resident, changes=changes)
     return resident
 
 
@@ -199,22 +212,33 @@ def resident_create(*, organisation, actor, divisions=(), identifiers=None, **fi
 def resident_update(*, resident, actor, divisions=None, **fields):
     """Change a resident's fields (and divisions when given)."""
     _check_fields(fields, RESIDENT_FIELDS, "Resident")
+    before = audit.snapshot(resident, fields)
     for name, value in fields.items():
         setattr(resident, name, value)
     resident.updated_by = actor.user
     resident.full_clean(exclude=["organisation", "created_by", "updated_by", "photo"])
     resident.save()
+    changes = audit.diff(before, resident)
     if divisions is not None:
-        resident.divisions.set(_divisions_of(resident.organisation, divisions))
+        old = sorted(resident.divisions.values_list("pk", flat=True))
+        new_rows = _divisions_of(resident.organisation, divisions)
+        resident.divisions.set(new_rows)
+        if old != sorted(d.pk for d in new_rows):
+            changes["divisions"] = [old, sorted(d.pk for d in new_rows)]
+    audit.record(actor=actor, organisation=resident.organisation, action=audit.UPDATE, instance=resident,
+                 changes=changes)
     return resident
 
 
+@transaction.atomic
 def resident_archive(*, resident, actor):
     """Archive a resident: kept with their history, hidden from lists."""
     if resident.archived_at is None:
         resident.archived_at = timezone.now()
         resident.updated_by = actor.user
         resident.save(update_fields=["archived_at", "updated_by", "updated_at"])
+        audit.record(actor=actor, organisation=resident.organisation, action=audit.DELETE, instance=resident,
+                     changes={"archived_at": [None, resident.archived_at.isoformat()]})
     return resident
 
 
@@ -266,6 +290,8 @@ def user_create(*, organisation, actor, password=None, **fields):
         user.set_unusable_password()
     user.full_clean(exclude=["password", "organisation"])
     user.save()
+    audit.record(actor=actor, organisation=organisation, action=audit.CREATE, instance=user,
+                 changes=audit.snapshot(user, fields))
     return user
 
 
@@ -283,16 +309,22 @@ def user_update(*, user, actor, **fields):
     _check_fields(fields, USER_FIELDS, "User")
     if "email" in fields:
         _check_email_free(user.organisation, fields["email"], exclude_pk=user.pk)
+    before = audit.snapshot(user, fields)
     for name, value in fields.items():
         setattr(user, name, value)
     user.full_clean(exclude=["password", "organisation"])
     user.save()
+    audit.record(actor=actor, organisation=user.organisation, action=audit.UPDATE, instance=user,
+                 changes=audit.diff(before, user))
     return user
 
 
+@transaction.atomic
 def user_deactivate(*, user, actor):
     """Deactivate instead of deleting: past appointments and tickets keep their practitioner and author."""
     if user.is_active:
         user.is_active = False
         user.save(update_fields=["is_active", "updated_at"])
+        audit.record(actor=actor, organisation=user.organisation, action=audit.DELETE, instance=user,
+                     changes={"is_active": [True, False]})
     return user

@@ -7,6 +7,7 @@ healthdesk.exceptions. An individual appointment has exactly one live attendee: 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from directory import audit
 from directory.models import Division, Resident, User
 from healthdesk.exceptions import Conflict, Invalid, NotFound
 from scheduling.choices import AppointmentKind, CancellationReason
@@ -23,9 +24,25 @@ ATTENDEE_FIELDS = {
 }
 
 
-def _event(appointment, actor, kind, note="", attendee=None):
+# Audit action per event kind: an attendee event audits the attendee, any other the appointment.
+AUDIT_ACTIONS = {
+    "created": audit.CREATE, "deleted": audit.DELETE, "attendee_added": audit.CREATE,
+    "attendee_deleted": audit.DELETE,
+}
+
+
+def _event(appointment, actor, kind, note="", attendee=None, changes=None):
+    """Record an appointment event, and the matching audit row, in the caller's transaction."""
     AppointmentEvent.objects.create(appointment=appointment, attendee=attendee, kind=kind, note=note,
                                     **actor.as_fields())
+    audit.record(actor=actor, organisation=appointment.organisation, action=AUDIT_ACTIONS.get(kind, audit.UPDATE),
+                 instance=attendee or appointment, changes=changes or ({"note": note} if note else {}))
+
+
+def _audit_attendees(appointment, actor, ids, changes):
+    """Audit rows for attendees changed in bulk along with their appointment."""
+    audit.record_many(actor=actor, organisation=appointment.organisation, action=audit.UPDATE, model=Attendee,
+                      changes_by_id={pk: changes for pk in ids})
 
 
 def _owned(model, organisation, value, field):
@@ -94,6 +111,7 @@ def appointment_update(*, appointment, actor, resident=None, **fields):
         fields["practitioner"] = _owned(User, organisation, fields["practitioner"], "practitioner")
     if "division" in fields:
         fields["division"] = _owned(Division, organisation, fields["division"], "division")
+    before = audit.snapshot(appointment, fields)
     changed = [name for name, value in fields.items() if getattr(appointment, name) != value]
     for name in changed:
         setattr(appointment, name, fields[name])
@@ -102,7 +120,8 @@ def appointment_update(*, appointment, actor, resident=None, **fields):
             exclude=["organisation", "practitioner", "division", "created_by", "created_by_client"]
         )
         appointment.save()
-        _event(appointment, actor, "updated", note=", ".join(sorted(changed)))
+        _event(appointment, actor, "updated", note=", ".join(sorted(changed)),
+               changes=audit.diff(before, appointment))
     if resident is not None:
         _replace_individual_resident(appointment, actor, _owned(Resident, organisation, resident, "resident"))
     return appointment
@@ -136,10 +155,14 @@ def appointment_cancel(*, appointment, actor, reason, note=""):
     appointment.cancellation_note = note or ""
     appointment.save(update_fields=["cancelled_at", "cancellation_reason", "cancellation_note", "updated_at"])
     if appointment.kind == AppointmentKind.INDIVIDUAL:
-        appointment.attendees.filter(deleted_at__isnull=True, cancelled_at__isnull=True).update(
+        attendees = appointment.attendees.filter(deleted_at__isnull=True, cancelled_at__isnull=True)
+        ids = list(attendees.values_list("pk", flat=True))
+        Attendee.objects.filter(pk__in=ids).update(
             cancelled_at=now, cancellation_reason=code, cancellation_note=note or None, updated_at=now
         )
-    _event(appointment, actor, "cancelled", note=f"{code} {note}".strip())
+        _audit_attendees(appointment, actor, ids, {"cancellation_reason": [None, code]})
+    _event(appointment, actor, "cancelled", note=f"{code} {note}".strip(),
+           changes={"cancellation_reason": [None, code], "cancellation_note": [None, note or None]})
     return appointment
 
 
@@ -152,7 +175,9 @@ def appointment_delete(*, appointment, actor):
     now = timezone.now()
     appointment.deleted_at = now
     appointment.save(update_fields=["deleted_at", "updated_at"])
-    appointment.attendees.filter(deleted_at__isnull=True).update(deleted_at=now, updated_at=now)
+    ids = list(appointment.attendees.filter(deleted_at__isnull=True).values_list("pk", flat=True))
+    Attendee.objects.filter(pk__in=ids).update(deleted_at=now, updated_at=now)
+    _audit_attendees(appointment, actor, ids, {"deleted_at": [None, now.isoformat()]})
     _event(appointment, actor, "deleted")
     return appointment
 
@@ -166,8 +191,10 @@ def appointment_restore(*, appointment, actor):
     deleted_at = appointment.deleted_at
     appointment.deleted_at = None
     appointment.save(update_fields=["deleted_at", "updated_at"])
-    appointment.attendees.filter(deleted_at=deleted_at).update(deleted_at=None, updated_at=timezone.now())
-    _event(appointment, actor, "restored")
+    ids = list(appointment.attendees.filter(deleted_at=deleted_at).values_list("pk", flat=True))
+    Attendee.objects.filter(pk__in=ids).update(deleted_at=None, updated_at=timezone.now())
+    _audit_attendees(appointment, actor, ids, {"deleted_at": [deleted_at.isoformat(), None]})
+    _event(appointment, actor, "restored", changes={"deleted_at": [deleted_at.isoformat(), None]})
     return appointment
 
 
@@ -205,13 +232,15 @@ def attendee_create(*, appointment, actor, resident, **fields):
 def attendee_update(*, attendee, actor, **fields):
     """Change an attendee's arrival, notes, reminder marks and statuses."""
     _check_fields(fields, ATTENDEE_FIELDS)
+    before = audit.snapshot(attendee, fields)
     changed = [name for name, value in fields.items() if getattr(attendee, name) != value]
     for name in changed:
         setattr(attendee, name, fields[name])
     if changed:
         attendee.full_clean(exclude=["organisation", "appointment", "resident"])
         attendee.save()
-        _event(attendee.appointment, actor, "attendee_updated", note=", ".join(sorted(changed)), attendee=attendee)
+        _event(attendee.appointment, actor, "attendee_updated", note=", ".join(sorted(changed)), attendee=attendee,
+               changes=audit.diff(before, attendee))
     return attendee
 
 

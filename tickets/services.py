@@ -10,11 +10,14 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from directory import audit
 from directory.models import Resident, User
 from healthdesk.exceptions import Conflict, Invalid, NotFound, PermissionDenied
 from tickets import uploads
 from tickets.choices import AssessmentStatus, EventKind, Priority, SenderKind, TicketStatus
 from tickets.models import Attachment, Category, CategoryAssessment, Message, Ticket, TicketEvent, Urgency
+
+AUDITED_ON_CREATE = ("title", "resident", "priority", "status", "ticket_type", "urgency", "assignee", "due_at")
 
 
 @dataclass(frozen=True)
@@ -26,11 +29,26 @@ class AssessmentInput:
     comment: str = ""
 
 
+# Which ticket field each event changes, for the audit trail (messages and attachments audit their own rows).
+AUDITED_FIELD = {
+    EventKind.STATUS_CHANGED: "status", EventKind.ASSIGNED: "assignee", EventKind.CLOSED: "status",
+    EventKind.REOPENED: "status", EventKind.RATED: "rating",
+}
+
+
 def _event(ticket, actor, kind, from_value="", to_value="", note=""):
-    return TicketEvent.objects.create(
+    """Record a ticket event, and the matching audit row, in the caller's transaction."""
+    event = TicketEvent.objects.create(
         ticket=ticket, kind=kind, from_value=str(from_value or ""), to_value=str(to_value or ""), note=note,
         **actor.as_fields(),
     )
+    if kind == EventKind.CREATED:
+        audit.record(actor=actor, organisation=ticket.organisation, action=audit.CREATE, instance=ticket,
+                     changes=audit.snapshot(ticket, AUDITED_ON_CREATE))
+    elif kind in AUDITED_FIELD:
+        audit.record(actor=actor, organisation=ticket.organisation, action=audit.UPDATE, instance=ticket,
+                     changes={AUDITED_FIELD[kind]: [from_value or None, to_value or None]})
+    return event
 
 
 def ticket_due_at(*, organisation, priority, start):
@@ -193,12 +211,15 @@ def ticket_update(*, ticket, actor, **fields):
     if "urgency" in fields:
         fields["urgency"] = _urgency_of(ticket.organisation, fields["urgency"])
     ticket = _locked(ticket)
+    before = audit.snapshot(ticket, fields)
     changed = [name for name, value in fields.items() if getattr(ticket, name) != value]
     for name in changed:
         setattr(ticket, name, fields[name])
     if changed:
         ticket.save(update_fields=[*changed, "updated_at"])
         _event(ticket, actor, EventKind.UPDATED, note=", ".join(sorted(changed)))
+        audit.record(actor=actor, organisation=ticket.organisation, action=audit.UPDATE, instance=ticket,
+                     changes=audit.diff(before, ticket))
     return ticket
 
 
@@ -215,6 +236,8 @@ def _message_create(ticket, actor, body, *, category=None, sender_kind=SenderKin
         author_client=actor.client,
     )
     _event(ticket, actor, EventKind.MESSAGE_ADDED, to_value=message.pk, note=category.name if category else "")
+    audit.record(actor=actor, organisation=ticket.organisation, action=audit.CREATE, instance=message,
+                 changes={"ticket": ticket.pk, "sender_kind": sender_kind, "category": category and category.pk})
     return message
 
 
@@ -226,6 +249,8 @@ def _attachment_create(ticket, actor, upload, *, name, content_type):
     attachment.file.save(name, upload, save=False)
     attachment.save()
     _event(ticket, actor, EventKind.ATTACHMENT_ADDED, to_value=name)
+    audit.record(actor=actor, organisation=ticket.organisation, action=audit.CREATE, instance=attachment,
+                 changes={"ticket": ticket.pk, "name": name, "content_type": content_type, "size": upload.size})
     return attachment
 
 

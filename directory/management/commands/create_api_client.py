@@ -3,6 +3,7 @@ import json as jsonlib
 from django.core.management.base import BaseCommand, CommandError
 
 from directory import services
+from directory.actors import Actor
 from healthdesk.exceptions import DomainError
 
 
@@ -20,7 +21,9 @@ class Command(BaseCommand):
             organisation = services.organisation_get(slug=slug)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
-        issued = services.api_client_create(organisation=organisation, name=name, is_vendor=vendor)
+        issued = services.api_client_create(
+            organisation=organisation, name=name, is_vendor=vendor, actor=Actor.system(channel="create_api_client")
+        )
         if json:
             payload = {"organisation": organisation.slug, "key": issued.client.key, "secret": issued.secret}
             self.stdout.write(jsonlib.dumps(payload))

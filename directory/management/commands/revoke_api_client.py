@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from directory import services
+from directory.actors import Actor
 from directory.models import ApiClient
 
 
@@ -14,5 +15,5 @@ class Command(BaseCommand):
         client = ApiClient.objects.filter(key=key).first()
         if client is None:
             raise CommandError(f"No API client with key {key!r}.")
-        services.api_client_revoke(client=client)
+        services.api_client_revoke(client=client, actor=Actor.system(channel="revoke_api_client"))
         self.stdout.write(self.style.SUCCESS(f"Revoked {client.name} ({client.key})"))

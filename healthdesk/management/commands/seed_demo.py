@@ -136,5 +136,5 @@ class Command(BaseCommand):
         for resident in residents[8:]:
             scheduling_services.attendee_create(appointment=group, actor=staff, resident=resident)
         return directory_services.api_client_create(
-            organisation=organisation, name="Demo partner app", is_vendor=True, created_by=frontdesk
+            organisation=organisation, name="Demo partner app", is_vendor=True, created_by=frontdesk, actor=system
         )

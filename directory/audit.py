@@ -1,0 +1,63 @@
+"""Audit trail writes: called by every service that creates, changes or deletes personal data, inside its
+transaction, and by partner reads of resident records."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from directory.models import AuditEvent
+
+CREATE, UPDATE, DELETE, READ = "create", "update", "delete", "read"
+
+
+def _plain(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, (list, tuple, set)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def snapshot(instance, fields):
+    """The current values of `fields`, to diff against after a change."""
+    return {name: _plain(getattr(instance, name)) for name in fields}
+
+
+def diff(before, instance):
+    """{field: [old, new]} for the fields of `before` whose value changed on `instance`."""
+    after = snapshot(instance, before)
+    return {name: [before[name], after[name]] for name in before if before[name] != after[name]}
+
+
+def _row(actor, organisation, action, object_type, object_id, changes):
+    return AuditEvent(
+        organisation=organisation, actor_user=actor.user, actor_client=actor.client, channel=actor.channel,
+        action=action, object_type=object_type, object_id=str(object_id), changes=changes or {},
+    )
+
+
+def label(instance_or_model):
+    return instance_or_model._meta.label_lower
+
+
+def record(*, actor, organisation, action, instance, changes=None):
+    """One audit event for one object."""
+    return _row(actor, organisation, action, label(instance), instance.pk, changes).save()
+
+
+def record_many(*, actor, organisation, action, model, changes_by_id):
+    """Audit events for a bulk write, in one INSERT: `changes_by_id` maps object id to its changes."""
+    AuditEvent.objects.bulk_create(
+        [_row(actor, organisation, action, label(model), pk, changes) for pk, changes in changes_by_id.items()],
+        batch_size=1000,
+    )
+
+
+def record_read(*, actor, organisation, model, ids=None, count=None):
+    """A partner read of personal records: one event per request, with the ids read (or just the count for a
+    list too long to name)."""
+    changes = {"ids": [str(i) for i in ids]} if ids is not None else {"count": count}
+    _row(actor, organisation, READ, label(model), "" if ids is None or len(ids) != 1 else ids[0], changes).save()
