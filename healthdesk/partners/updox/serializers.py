@@ -11,14 +11,14 @@ class TooManyItems(APIException):
     default_code = "too_many_items"
 
 
-class AuthInput(serializers.Serializer):
+class UpdoxAuthInput(serializers.Serializer):
     applicationId = serializers.CharField(help_text="Vendor application id: the API client's key.")
     applicationPassword = serializers.CharField(help_text="Vendor password: the API client's secret.")
     accountId = serializers.CharField(help_text="Practice account: the organisation's slug.")
     userId = serializers.CharField(required=False, allow_blank=True, help_text="Accepted and ignored.")
 
 
-class AppointmentItem(serializers.Serializer):
+class UpdoxAppointmentItem(serializers.Serializer):
     """One appointment as the document lists it; documents the schema, the engine does the parsing."""
 
     id = serializers.CharField(help_text="The vendor's appointment id (string or number).")
@@ -38,8 +38,8 @@ class AppointmentItem(serializers.Serializer):
 class AppointmentsSyncRequest(serializers.Serializer):
     """The documented request, for the schema; `auth` is read by UpdoxAuthentication, items by the engine."""
 
-    appointments = AppointmentItem(many=True)
-    auth = AuthInput()
+    appointments = UpdoxAppointmentItem(many=True)
+    auth = UpdoxAuthInput()
 
 
 class AppointmentsSyncInput(serializers.Serializer):
@@ -52,7 +52,7 @@ class AppointmentsSyncInput(serializers.Serializer):
         return value
 
 
-class ItemStatusOutput(serializers.Serializer):
+class UpdoxItemStatusOutput(serializers.Serializer):
     id = serializers.JSONField(source="external_id", help_text="The item's id exactly as it was sent.")
     success = serializers.BooleanField()
     message = serializers.CharField(help_text="created, updated, unchanged, or what is wrong, naming the field.")
@@ -62,10 +62,10 @@ class AppointmentsSyncOutput(serializers.Serializer):
     successful = serializers.BooleanField()
     responseMessage = serializers.CharField()
     responseCode = serializers.IntegerField()
-    statuses = ItemStatusOutput(many=True)
+    statuses = UpdoxItemStatusOutput(many=True)
 
 
-class ErrorOutput(serializers.Serializer):
+class UpdoxErrorOutput(serializers.Serializer):
     successful = serializers.BooleanField(help_text="Always false.")
     responseMessage = serializers.CharField(help_text="What is wrong, naming the field.")
     responseCode = serializers.IntegerField(help_text="HTTP status × 10: 4000, 4010, 4030, 4130, …")

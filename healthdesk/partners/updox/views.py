@@ -10,8 +10,8 @@ from healthdesk.partners.updox.serializers import (
     AppointmentsSyncInput,
     AppointmentsSyncOutput,
     AppointmentsSyncRequest,
-    ErrorOutput,
-    ItemStatusOutput,
+    UpdoxErrorOutput,
+    UpdoxItemStatusOutput,
 )
 from healthdesk.partners.updox.wire import UPDOX, success_body
 from sync import services as sync_services
@@ -46,7 +46,7 @@ DOCUMENT_RESPONSE = {
 
 def _error(description, code, message):
     return OpenApiResponse(
-        ErrorOutput, description=description,
+        UpdoxErrorOutput, description=description,
         examples=[OpenApiExample(description, value={"successful": False, "responseMessage": message,
                                                      "responseCode": code})],
     )
@@ -93,4 +93,4 @@ class UpdoxAppointmentsSync(UpdoxView):
             organisation=self.organisation, actor=self.actor, system=UPDOX.name,
             items=data.validated_data["appointments"],
         )
-        return Response(success_body(ItemStatusOutput(report.statuses, many=True).data))
+        return Response(success_body(UpdoxItemStatusOutput(report.statuses, many=True).data))
