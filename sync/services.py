@@ -30,6 +30,7 @@ CHUNK_SIZE = 500
 DEFAULT_DURATION_MINUTES = 30
 MAX_DURATION_MINUTES = 366 * 24 * 60
 REF_MAX_LENGTH = 255
+MAX_OWN_ID = 2**63 - 1
 TEXT_FIELDS = {"locationId": "location_ref", "calendarId": "calendar_ref", "typeId": "type_ref", "summary": "summary"}
 SYNCED_FIELDS = [
     "kind", "starts_at", "duration_minutes", "location_ref", "calendar_ref", "type_ref", "summary", "details",
@@ -146,7 +147,9 @@ def _parse(raw, position, context, zone):
     source_id = _text(raw, "id", REF_MAX_LENGTH)
     if not source_id:
         raise Invalid("id: is required.", field="id")
-    own_id = _integer(raw, context.own_id_key)
+    own_id = _integer(raw, context.own_id_key) or None  # 0 is a client's unset integer, not an id
+    if own_id is not None and not 0 < own_id <= MAX_OWN_ID:
+        raise Invalid(f"{context.own_id_key}: must be a positive whole number.", field=context.own_id_key)
     fields = {}
     starts_at = _starts_at(raw, "date", zone)
     if starts_at is not None:

@@ -59,6 +59,8 @@ def test_documented_value_types_are_accepted(run):
     ({"cancelled": "yes"}, "cancelled"),
     ({"blocked": 1}, "blocked"),
     ({"acmeId": "abc"}, "acmeId"),
+    ({"acmeId": -3}, "acmeId"),
+    ({"acmeId": 2**70}, "acmeId"),
     ({"summary": "x" * 256}, "summary"),
     ({"locationId": ["a"]}, "locationId"),
     ({"id": ""}, "id"),
@@ -71,6 +73,10 @@ def test_a_bad_value_fails_its_item_naming_the_field_and_writes_nothing(run, fie
     assert status.outcome == "failed" and status.message.startswith(f"{named}:")
     assert Appointment.objects.count() == 0 and Attendee.objects.count() == 0
     assert Resident.objects.count() == residents and AppointmentEvent.objects.count() == 0
+
+
+def test_own_id_zero_is_not_supplied(run):
+    assert outcomes(run([item(1, acmeId=0), item(2, acmeId="0")])) == [("created", "created")] * 2
 
 
 def test_a_new_appointment_needs_a_date_an_update_does_not(run):
