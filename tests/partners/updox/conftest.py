@@ -1,28 +1,9 @@
 """Updox fixtures: a vendor client granted the tenant's practice, and a poster that fills in the `auth` block."""
 
-from dataclasses import dataclass
-
 import pytest
 
 from directory import services as directory_services
-from directory.models import Resident, ResidentIdentifier
-from scheduling.models import Appointment, AppointmentEvent, Attendee
-from sync.models import SyncItemResult, SyncRun
-
-URL = "/io/syncAppointments"
-
-
-@dataclass
-class Vendor:
-    """A vendor API client (applicationId/applicationPassword) granted one practice (accountId)."""
-
-    client: object
-    secret: str
-    account: str
-
-    def auth(self, **overrides):
-        return {"applicationId": self.client.key, "applicationPassword": self.secret, "accountId": self.account,
-                "userId": "", **overrides}
+from tests.partners.updox.support import URL, Vendor
 
 
 @pytest.fixture
@@ -41,16 +22,3 @@ def sync(client, vendor):
 
     return post
 
-
-def item(n, **fields):
-    """A valid item with vendor id `n`, patient `p<n>`, on 30 December 2015 at 09:00 practice time."""
-    return {"id": str(n), "patientId": f"p{n}", "date": "2015-12-30T09:00:00", "duration": 30,
-            "cancelled": False, "blocked": False, "locationId": "loc", "calendarId": "cal", "typeId": "type",
-            "summary": f"summary {n}", "details": "details", **fields}
-
-
-def counts():
-    """Row counts of everything a sync may write, to prove that a refused request wrote nothing."""
-    return {model.__name__: model.objects.count() for model in (
-        Appointment, Attendee, Resident, ResidentIdentifier, AppointmentEvent, SyncRun, SyncItemResult,
-    )}

@@ -13,7 +13,7 @@ from scheduling.choices import AppointmentKind
 from scheduling.models import Appointment, Attendee
 from sync.models import SyncItemResult, SyncRun
 from tests.factories import AppointmentFactory, AttendeeFactory
-from tests.partners.updox.conftest import URL, counts, item
+from tests.partners.updox.support import URL, counts, item
 
 pytestmark = pytest.mark.django_db
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")

@@ -8,7 +8,7 @@ from django.test import Client
 
 from directory.models import Resident, ResidentIdentifier
 from scheduling.models import Appointment, Attendee
-from tests.partners.updox.conftest import URL, item
+from tests.partners.updox.support import URL, item
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
