@@ -341,12 +341,14 @@ def _update_rows(model, rows, fields):
     the insert always conflicts and only `fields` change (created_at and the rest stay as stored).
     """
     model.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["id"], update_fields=[*fields, "updated_at"],
+        sorted(rows, key=lambda row: row.pk), update_conflicts=True, unique_fields=["id"],
+        update_fields=[*fields, "updated_at"],
         batch_size=CHUNK_SIZE,
     )
 
 
 def _write(context, plan, resident_ids):
+    """Bulk writes in key order, so that two batches touching the same rows take their locks in the same order."""
     now = context.now
     new = sorted(plan.new, key=lambda pair: pair[1].source_id)
     if new:
@@ -370,7 +372,7 @@ def _write(context, plan, resident_ids):
                 cancellation_reason=appointment.cancellation_reason if cancelled else None,
                 cancellation_note=appointment.cancellation_note if cancelled else None,
             )
-            for appointment, ref, cancelled in plan.attendees_new
+            for appointment, ref, cancelled in sorted(plan.attendees_new, key=lambda new: new[0].pk)
         ], ignore_conflicts=True, batch_size=CHUNK_SIZE)
     if plan.attendees_changed:
         for attendee, ref in plan.attendees_changed:

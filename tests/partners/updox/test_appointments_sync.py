@@ -51,6 +51,11 @@ def test_code_sample_request_creates_the_appointment(sync, vendor, tenant):
     assert (appointment.summary, appointment.details) == ("summary", "details")
     assert appointment.kind == AppointmentKind.INDIVIDUAL and appointment.cancelled_at is None
     assert appointment.created_by_client == vendor.client
+    run = SyncRun.objects.get()
+    assert (run.organisation, run.client, run.channel, run.received, run.created) == (
+        tenant.organisation, vendor.client, "updox", 1, 1,
+    )
+    assert SyncItemResult.objects.get(run=run).appointment == appointment
 
 
 # Matching ---------------------------------------------------------------------------------------------------
