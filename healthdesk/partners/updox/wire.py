@@ -11,6 +11,7 @@ def response_code(status):
 class UpdoxPartner(Partner):
     name = "updox"
     path_pattern = r"^/io/"
+    error_component = "UpdoxErrorOutput"  # the error body's OpenAPI component, for the shared plumbing statuses
 
     def problem_body(self, problem, request=None):
         return {"successful": False, "responseMessage": problem.message, "responseCode": response_code(problem.status)}
