@@ -13,6 +13,7 @@ from healthdesk import views
 # /api/<access_token>/… so the literal prefix wins.
 urlpatterns = [
     path("", include("healthdesk.partners.support.urls")),
+    path("", include("healthdesk.partners.updox.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.health, name="health"),
     # API documentation, assets served locally (drf-spectacular-sidecar); no partner owns these paths.

@@ -251,3 +251,23 @@ def test_the_trail_is_read_only_in_the_admin(client, tenant):
     assert change.status_code in (302, 403) or "readonly" in change.content.decode()
     assert client.get(f"/admin/directory/auditevent/{event.pk}/delete/").status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_bulk_sync_writes_are_audited_like_any_other(tenant):
+    from scheduling.models import Appointment, Attendee
+    from sync import services as sync_services
+
+    def sync(items):
+        return sync_services.appointments_sync(
+            organisation=tenant.organisation, actor=tenant.api_actor, system="acme", items=items
+        )
+
+    sync([{"id": str(n), "patientId": f"p{n}", "date": "2015-12-30T09:00:00", "duration": 30} for n in range(3)])
+    events = AuditEvent.objects.filter(actor_client=tenant.client, organisation=tenant.organisation)
+    created = {(e.object_type, e.object_id) for e in events.filter(action="create")}
+    assert {("scheduling.appointment", str(pk)) for pk in Appointment.objects.values_list("pk", flat=True)} <= created
+    assert {("scheduling.attendee", str(pk)) for pk in Attendee.objects.values_list("pk", flat=True)} <= created
+    assert events.filter(action="create", object_type="directory.resident").count() == 3
+    sync([{"id": "1", "patientId": "p1", "date": "2015-12-30T10:00:00", "duration": 30}])
+    moved = events.filter(action="update", object_type="scheduling.appointment").get()
+    assert moved.object_id == str(Appointment.objects.get(source_id="1").pk)

@@ -1,0 +1,1 @@
+"""The Updox AppointmentsSync API: vendors push their practices' appointments to `POST /io/syncAppointments`."""
