@@ -181,6 +181,8 @@ HEALTHDESK_MAX_REQUEST_UPLOAD_BYTES = env_int("HEALTHDESK_MAX_REQUEST_UPLOAD_BYT
 HEALTHDESK_CONNECT4_TOKEN_TTL = timedelta(seconds=env_int("HEALTHDESK_CONNECT4_TOKEN_TTL_SECONDS", 24 * 3600))
 HEALTHDESK_SYNC_MAX_ITEMS = env_int("HEALTHDESK_SYNC_MAX_ITEMS", 10_000)
 HEALTHDESK_DB_RETRY_AFTER_SECONDS = env_int("HEALTHDESK_DB_RETRY_AFTER_SECONDS", 5)
+# Requests per API client across all partner APIs and all worker processes (DRF rate syntax).
+HEALTHDESK_API_RATE = os.environ.get("HEALTHDESK_API_RATE", "1200/min")
 
 REST_FRAMEWORK = {
     # Fail closed: a partner view that forgets its own authentication refuses every request.

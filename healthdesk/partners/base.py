@@ -26,6 +26,7 @@ from rest_framework import exceptions as drf
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from directory import services as directory_services
@@ -220,6 +221,28 @@ class ApiClientAuthentication(BaseAuthentication):
         return self.www_authenticate
 
 
+class ApiClientRateThrottle(SimpleRateThrottle):
+    """Requests per API client, counted in the shared cache (Redis, or the database) so that every worker
+    process counts together: a per-process count lets workers × the limit through."""
+
+    scope = "api_client"
+
+    def __init__(self):
+        from django.core.cache import caches
+
+        self.cache = caches["shared"]
+        super().__init__()
+
+    def get_rate(self):
+        return settings.HEALTHDESK_API_RATE
+
+    def get_cache_key(self, request, view):
+        principal = request.auth
+        if principal is None or not getattr(principal, "client", None):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": principal.client.pk}
+
+
 class PartnerAPIView(APIView):
     """Base of every partner view: partner-shaped errors, organisation scoping, no default authentication.
 
@@ -229,6 +252,7 @@ class PartnerAPIView(APIView):
     partner: Partner | None = None
     authentication_classes = ()
     permission_classes = (IsAuthenticated,)
+    throttle_classes = (ApiClientRateThrottle,)
 
     def initial(self, request, *args, **kwargs):
         self.check_body_size(request)

@@ -9,6 +9,7 @@ PLUMBING_RESPONSES = [
     (401, "unauthenticated", "Missing or wrong credentials.", False),
     (413, "too_large", "Request body too large.", True),
     (415, "unsupported_media_type", "Unsupported Content-Type.", True),
+    (429, "throttled", "Too many requests for this client: retry after the `Retry-After` seconds.", False),
     (500, "server_error", "Internal error (never expected; reported).", False),
     (503, "unavailable", "Database unreachable: retry after the `Retry-After` seconds.", False),
 ]

@@ -124,3 +124,30 @@ def test_wrong_method_is_a_405_in_shape(client, tenant):
     response = client.delete(f"/probe/residents/{tenant.resident.pk}", **auth(tenant))
     assert response.status_code == 405
     assert response.json()["ok"] is False
+
+
+def test_each_client_is_throttled_in_the_partners_shape_with_retry_after(client, tenant, other_tenant, settings):
+    from django.core.cache import caches
+
+    caches["shared"].clear()
+    settings.HEALTHDESK_API_RATE = "3/min"
+    url = f"/probe/residents/{tenant.resident.pk}"
+    assert [client.get(url, **auth(tenant)).status_code for _ in range(3)] == [200, 200, 200]
+    throttled = client.get(url, **auth(tenant))
+    assert throttled.status_code == 429
+    assert throttled.json()["error"]["kind"] == "throttled"
+    assert 0 < int(throttled["Retry-After"]) <= 60
+    # Counted per client: another organisation's client is not slowed down by this one.
+    assert client.get(f"/probe/residents/{other_tenant.resident.pk}", **auth(other_tenant)).status_code == 200
+
+
+def test_the_throttle_counts_in_the_shared_cache_not_per_process(client, tenant, settings):
+    from django.core.cache import caches
+
+    from healthdesk.partners.base import ApiClientRateThrottle
+
+    caches["shared"].clear()
+    client.get(f"/probe/residents/{tenant.resident.pk}", **auth(tenant))
+    key = f"throttle_api_client_{tenant.client.pk}"
+    assert len(caches["shared"].get(key)) == 1  # what another worker process would read
+    assert ApiClientRateThrottle().cache is caches["shared"]

@@ -268,4 +268,5 @@ def test_query_count_is_bulk_not_per_item(sync):
     assert small <= 25
     assert large <= small + 1000 // 6
     assert resync <= small + 1000 // 6
-    assert unchanged <= 20
+    # 1 000 unchanged items cost no more than 10 new ones: reading, comparing, no per-item writes.
+    assert unchanged <= small
