@@ -1,6 +1,7 @@
 """Organisation scoping for the back office: a staff user sees and picks only their organisation's rows."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
 from django.core.paginator import Paginator
 from django.db import connection
 from django.utils.functional import cached_property
@@ -27,6 +28,22 @@ class EstimatedCountPaginator(Paginator):
         return super().count
 
 
+class OrganisationRelatedFilter(admin.RelatedFieldListFilter):
+    """A related-field filter whose choices are the staff user's organisation's rows only: Django's lists
+    every row of the related table, which would show one organisation's staff and categories to another."""
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        related = field.related_model
+        limit = {}
+        if not request.user.is_superuser:
+            if related._meta.model_name == "organisation":
+                limit = {"pk": request.user.organisation_id}
+            elif any(f.name == "organisation" for f in related._meta.fields):
+                limit = {"organisation": request.user.organisation_id}
+        return field.get_choices(include_blank=False, ordering=ordering, limit_choices_to=limit)
+
+
 class OrganisationScopedAdmin(admin.ModelAdmin):
     """Limits querysets and foreign-key choices to the staff user's organisation; superusers see all.
 
@@ -45,6 +62,15 @@ class OrganisationScopedAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return self.scope(request, super().get_queryset(request))
+
+    def get_list_filter(self, request):
+        """Every plain related-field filter gets organisation-scoped choices."""
+        scoped = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str) and get_fields_from_path(self.model, entry)[-1].is_relation:
+                entry = (entry, OrganisationRelatedFilter)
+            scoped.append(entry)
+        return scoped
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
