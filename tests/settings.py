@@ -16,3 +16,7 @@ STORAGES = {
         "OPTIONS": {"location": tempfile.mkdtemp(prefix="healthdesk-test-media-")},
     },
 }
+
+# Test SMS go to healthdesk.sms.outbox, like Django's locmem mail backend does for email.
+SMS_BACKEND = "healthdesk.sms.LocmemBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
