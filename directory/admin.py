@@ -82,6 +82,10 @@ class ContactInline(admin.TabularInline):
     extra = 0
 
 
+def _contact_fields(contact):
+    return {name: getattr(contact, name) for name in ContactInline.fields}
+
+
 RESIDENT_ADMIN_EXCLUDED = {"organisation", "divisions", "photo", "created_by", "updated_by", "created_via"}
 
 
@@ -118,16 +122,14 @@ class ResidentAdmin(OrganisationScopedAdmin):
         if formset.model is not Contact:
             return super().save_formset(request, form, formset, change)
         actor = self.actor(request)
+        formset.save(commit=False)  # sorts the rows into new, changed and deleted without writing
         for contact in formset.deleted_objects:
             notifications.contact_delete(contact=contact, actor=actor)
-        for inline_form in formset.forms:
-            if inline_form in formset.deleted_forms or not inline_form.has_changed():
-                continue
-            fields = {name: inline_form.cleaned_data[name] for name in ContactInline.fields}
-            if inline_form.instance.pk:
-                notifications.contact_update(contact=inline_form.instance, actor=actor, **fields)
-            else:
-                notifications.contact_create(resident=form.instance, actor=actor, **fields)
+        for contact, _changed in formset.changed_objects:
+            notifications.contact_update(contact=contact, actor=actor, **_contact_fields(contact))
+        for contact in formset.new_objects:
+            created = notifications.contact_create(resident=form.instance, actor=actor, **_contact_fields(contact))
+            contact.pk = created.pk
         return None
 
 
