@@ -158,3 +158,20 @@ def test_two_concurrent_runs_send_each_reminder_once(tenant):
     assert sorted(m.to for m in sms.outbox) == sorted(r.resident.phone_number for r in rows)
     assert Delivery.objects.filter(status="sent").count() == 60
     assert Attendee.objects.filter(email_reminder_sent=True, sms_reminder_sent=True).count() == 30
+
+
+@pytest.mark.django_db
+def test_a_run_that_crashed_before_sending_is_finished_once(tenant):
+    row = attendee(tenant, phone="")
+    # The run's transaction committed its delivery, then the process died before handing it to the queue
+    # (outside a captured commit the callbacks never run).
+    send_reminders()
+    assert (mail.outbox, Delivery.objects.get().status) == ([], "pending")
+
+    send_reminders()  # the next cron run does not queue a second reminder…
+    assert Delivery.objects.count() == 1
+    call_command("retry_deliveries", stdout=StringIO())  # …and the pending one is sent once
+    call_command("retry_deliveries", stdout=StringIO())
+    assert [m.to for m in mail.outbox] == [[row.resident.email]]
+    row.refresh_from_db()
+    assert row.email_reminder_sent is True
