@@ -2,11 +2,14 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.html import format_html
 
-from directory import services
+from directory import notifications, services
+from directory.choices import DeliveryStatus
 from directory.models import (
     AccessToken,
     ApiClient,
     AuditEvent,
+    Contact,
+    Delivery,
     Division,
     Organisation,
     Resident,
@@ -72,6 +75,18 @@ class ResidentIdentifierInline(admin.TabularInline):
         return False
 
 
+class ContactInline(admin.TabularInline):
+    """The resident's family, healthcare professional and primary contacts: who ticket notices go to."""
+
+    model = Contact
+    fields = ("kind", "name", "relation", "email", "phone")
+    extra = 0
+
+
+def _contact_fields(contact):
+    return {name: getattr(contact, name) for name in ContactInline.fields}
+
+
 RESIDENT_ADMIN_EXCLUDED = {"organisation", "divisions", "photo", "created_by", "updated_by", "created_via"}
 
 
@@ -83,7 +98,7 @@ class ResidentAdmin(OrganisationScopedAdmin):
     list_select_related = ("organisation",)
     filter_horizontal = ("divisions",)
     readonly_fields = ("created_via", "created_at", "updated_at", "archived_at")
-    inlines = (ResidentIdentifierInline,)
+    inlines = (ContactInline, ResidentIdentifierInline)
 
     @admin.display(description="records")
     def records(self, obj):
@@ -103,6 +118,20 @@ class ResidentAdmin(OrganisationScopedAdmin):
             organisation = form.cleaned_data.get("organisation") or request.user.organisation
             created = services.resident_create(organisation=organisation, actor=self.actor(request), **fields)
             obj.pk, obj._state.adding, obj._state.db = created.pk, False, created._state.db
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Contact:
+            return super().save_formset(request, form, formset, change)
+        actor = self.actor(request)
+        formset.save(commit=False)  # sorts the rows into new, changed and deleted without writing
+        for contact in formset.deleted_objects:
+            notifications.contact_delete(contact=contact, actor=actor)
+        for contact, _changed in formset.changed_objects:
+            notifications.contact_update(contact=contact, actor=actor, **_contact_fields(contact))
+        for contact in formset.new_objects:
+            created = notifications.contact_create(resident=form.instance, actor=actor, **_contact_fields(contact))
+            contact.pk = created.pk
+        return None
 
 
 @admin.register(ApiClient)
@@ -160,3 +189,49 @@ class AuditEventAdmin(ReadOnlyAdmin):
     search_fields = ("=object_id",)
     list_select_related = ("actor_user", "actor_client")
     date_hierarchy = "created_at"
+
+
+class DeliveryFailedFilter(admin.SimpleListFilter):
+    """Failed deliveries first of all: those still to be retried, and those given up on."""
+
+    title = "outcome"
+    parameter_name = "outcome"
+
+    def lookups(self, request, model_admin):
+        return [("failed", "Failed"), ("retrying", "Failed, will retry"), ("given_up", "Failed, given up"),
+                ("unsent", "Not sent yet")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "failed":
+            return queryset.filter(status=DeliveryStatus.FAILED)
+        if value == "retrying":
+            return queryset.filter(status=DeliveryStatus.FAILED, next_attempt_at__isnull=False)
+        if value == "given_up":
+            return queryset.filter(status=DeliveryStatus.FAILED, next_attempt_at__isnull=True)
+        if value == "unsent":
+            return queryset.exclude(status=DeliveryStatus.SENT)
+        return queryset
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "purpose", "channel", "recipient", "status", "attempts", "next_attempt_at",
+                    "sent_at", "about", "last_error")
+    list_filter = (DeliveryFailedFilter, "status", "purpose", "channel", "created_at")
+    search_fields = ("recipient", "=subject_id", "key")
+    list_select_related = ("subject_type",)
+    date_hierarchy = "created_at"
+    actions = ("retry_now",)
+
+    @admin.display(description="about")
+    def about(self, obj):
+        return f"{obj.subject_type.model} #{obj.subject_id}"
+
+    @admin.action(description="Retry the selected failed deliveries now")
+    def retry_now(self, request, queryset):
+        count = 0
+        for delivery in queryset.filter(status=DeliveryStatus.FAILED):
+            notifications.delivery_retry_now(delivery=delivery, actor=self.actor(request))
+            count += 1
+        messages.success(request, f"{count} failed deliveries handed to the task queue again.")

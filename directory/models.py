@@ -1,10 +1,20 @@
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 
-from directory.choices import Gender, ResidentState, Role
+from directory.choices import (
+    ContactKind,
+    DeliveryChannel,
+    DeliveryPurpose,
+    DeliveryStatus,
+    Gender,
+    ResidentState,
+    Role,
+)
 
 
 class Organisation(models.Model):
@@ -247,3 +257,79 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.object_type} {self.object_id}"
+
+
+class Contact(models.Model):
+    """Someone told about a resident's care: family, a healthcare professional, or the primary contact."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="contacts")
+    kind = models.CharField(max_length=20, choices=ContactKind.choices)
+    name = models.CharField(max_length=200)
+    relation = models.CharField(max_length=100, blank=True, help_text="E.g. daughter, general practitioner.")
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True, help_text="International format, e.g. +31612345678.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "name", "id"]
+        constraints = [models.CheckConstraint(condition=Q(kind__in=ContactKind.values), name="contact_kind_valid")]
+        indexes = [models.Index(fields=["organisation", "resident"], name="contact_org_resident")]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_kind_display()})"
+
+
+class Delivery(models.Model):
+    """One message to one recipient by one channel, and what became of it: the outbox and its audit trail.
+
+    `key` names the occasion (ticket event, attendee reminder, ticket + due time) so it is queued at most once;
+    `mark_field` is the field of the subject set when it is sent (a ticket's sent mark, an attendee's flag).
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=10, choices=DeliveryChannel.choices)
+    purpose = models.CharField(max_length=20, choices=DeliveryPurpose.choices)
+    recipient = models.CharField(max_length=254, help_text="Email address or phone number.")
+    contact = models.ForeignKey(Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("subject_type", "subject_id")
+    occasion = models.DateTimeField(null=True, blank=True, help_text="The due time escalated, the start reminded.")
+    key = models.CharField(max_length=200, unique=True)
+    mark_field = models.CharField(max_length=40, blank=True)
+    title = models.CharField(max_length=255, blank=True, help_text="Email subject.")
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.CheckConstraint(condition=Q(channel__in=DeliveryChannel.values), name="delivery_channel_valid"),
+            models.CheckConstraint(condition=Q(purpose__in=DeliveryPurpose.values), name="delivery_purpose_valid"),
+            models.CheckConstraint(condition=Q(status__in=DeliveryStatus.values), name="delivery_status_valid"),
+            # Only a successful delivery carries a sent time.
+            models.CheckConstraint(
+                condition=Q(status=DeliveryStatus.SENT, sent_at__isnull=False)
+                | (~Q(status=DeliveryStatus.SENT) & Q(sent_at__isnull=True)),
+                name="delivery_sent_at_only_when_sent",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="delivery_due"),
+            models.Index(fields=["subject_type", "subject_id", "purpose"], name="delivery_subject"),
+            models.Index(fields=["organisation", "created_at"], name="delivery_org_created"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()} by {self.get_channel_display()} to {self.recipient}"

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "directory",
     "tickets",
     "scheduling",
@@ -183,6 +185,46 @@ HEALTHDESK_SYNC_MAX_ITEMS = env_int("HEALTHDESK_SYNC_MAX_ITEMS", 10_000)
 HEALTHDESK_DB_RETRY_AFTER_SECONDS = env_int("HEALTHDESK_DB_RETRY_AFTER_SECONDS", 5)
 # Requests per API client across all partner APIs and all worker processes (DRF rate syntax).
 HEALTHDESK_API_RATE = os.environ.get("HEALTHDESK_API_RATE", "1200/min")
+
+# Notifications -------------------------------------------------------------------------------------------
+# Messages are sent by Django tasks, never inside a request: immediately in development and tests, by
+# `manage.py db_worker` processes reading the database queue in production (several may share the load).
+TASKS_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate" if (DEBUG or TESTING) else "database")
+if TASKS_BACKEND not in TASKS_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASKS_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[TASKS_BACKEND]}}
+
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "healthdesk <noreply@localhost>")
+
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_KEY = os.environ.get("SMS_GATEWAY_KEY", "")
+SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 10)
+SMS_BACKEND = os.environ.get(
+    "SMS_BACKEND", "healthdesk.sms.HttpGatewayBackend" if SMS_GATEWAY_URL else "healthdesk.sms.ConsoleBackend"
+)
+SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(VAR_DIR / "sms"))
+
+# A failed delivery is tried again after 1, 2, 4, … minutes, at most this many times in all.
+HEALTHDESK_DELIVERY_MAX_ATTEMPTS = env_int("HEALTHDESK_DELIVERY_MAX_ATTEMPTS", 8)
+HEALTHDESK_DELIVERY_RETRY_BASE_SECONDS = env_int("HEALTHDESK_DELIVERY_RETRY_BASE_SECONDS", 60)
+# A claim older than this is taken to be a worker that died mid-send; the delivery is tried again.
+HEALTHDESK_DELIVERY_CLAIM_TIMEOUT_SECONDS = env_int("HEALTHDESK_DELIVERY_CLAIM_TIMEOUT_SECONDS", 600)
+HEALTHDESK_REMINDER_WITHIN_HOURS = env_int("HEALTHDESK_REMINDER_WITHIN_HOURS", 24)
 
 REST_FRAMEWORK = {
     # Fail closed: a partner view that forgets its own authentication refuses every request.

@@ -19,3 +19,7 @@ STORAGES = {
 
 # Every partner response the suite produces is checked against the OpenAPI document (tests/contract.py).
 MIDDLEWARE = [*MIDDLEWARE, "tests.contract.ContractMiddleware"]
+
+# Test SMS go to healthdesk.sms.outbox, like Django's locmem mail backend does for email.
+SMS_BACKEND = "healthdesk.sms.LocmemBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

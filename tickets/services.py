@@ -13,7 +13,7 @@ from django.utils import timezone
 from directory import audit
 from directory.models import Resident, User
 from healthdesk.exceptions import Conflict, Invalid, NotFound, PermissionDenied
-from tickets import uploads
+from tickets import notifications, uploads
 from tickets.choices import AssessmentStatus, EventKind, Priority, SenderKind, TicketStatus
 from tickets.models import Attachment, Category, CategoryAssessment, Message, Ticket, TicketEvent, Urgency
 
@@ -191,6 +191,7 @@ def ticket_create(
             )
     for name, content_type, upload in checked_files:
         _attachment_create(ticket, actor, upload, name=name, content_type=content_type)
+    notifications.ticket_notify(ticket=ticket)
     return ticket
 
 
@@ -306,6 +307,7 @@ def ticket_status_change(*, ticket, actor, status):
     ticket.status = status
     ticket.save(update_fields=["status", "updated_at"])
     _event(ticket, actor, EventKind.STATUS_CHANGED, previous, status)
+    notifications.ticket_notify(ticket=ticket)
     return ticket
 
 
@@ -336,6 +338,7 @@ def ticket_close(*, ticket, actor, resolution_type="", resolution_subject=""):
     ticket.resolution_subject = resolution_subject or ticket.resolution_subject
     ticket.save(update_fields=["status", "closed_at", "resolution_type", "resolution_subject", "updated_at"])
     _event(ticket, actor, EventKind.CLOSED, previous, TicketStatus.CLOSED, note=resolution_subject)
+    notifications.ticket_notify(ticket=ticket)
     return ticket
 
 
@@ -350,6 +353,7 @@ def ticket_reopen(*, ticket, actor, reason="", sender_kind=SenderKind.USER, send
     ticket.due_at = ticket_due_at(organisation=ticket.organisation, priority=ticket.priority, start=timezone.now())
     ticket.save(update_fields=["status", "closed_at", "due_at", "updated_at"])
     _event(ticket, actor, EventKind.REOPENED, TicketStatus.CLOSED, TicketStatus.REOPENED, note=reason or "")
+    notifications.ticket_notify(ticket=ticket)
     if reason and reason.strip():
         _message_create(ticket, actor, reason, sender_kind=sender_kind, sender_name=sender_name)
     return ticket
