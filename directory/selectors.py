@@ -18,8 +18,9 @@ def resident_list(*, organisation, include_archived=False):
     return qs.order_by("id")
 
 
-def resident_get(*, organisation, pk, field="resident_id"):
-    return _get(Resident.objects.filter(organisation=organisation), pk, field)
+def resident_get(*, organisation, pk, field="resident_id", include_archived=True):
+    """One resident of the organisation; `include_archived=False` treats an archived one as not found."""
+    return _get(resident_list(organisation=organisation, include_archived=include_archived), pk, field)
 
 
 def user_list(*, organisation, active_only=True):

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -296,3 +297,19 @@ def user_deactivate(*, user, actor):
         user.is_active = False
         user.save(update_fields=["is_active", "updated_at"])
     return user
+
+
+@transaction.atomic
+def user_remove(*, user, actor):
+    """Remove a user: one with appointments (or any other protected history) is deactivated and kept, so
+    that history keeps its practitioner; anyone else is deleted. Returns True if the row was deleted."""
+    if user.appointments.exists():
+        user_deactivate(user=user, actor=actor)
+        return False
+    try:
+        with transaction.atomic():
+            user.delete()
+    except (ProtectedError, RestrictedError):
+        user_deactivate(user=user, actor=actor)
+        return False
+    return True
