@@ -1,7 +1,8 @@
 """Webcamconsult's wire formats: 24-hex ids and ISO 8601 times with milliseconds in the organisation's zone."""
 
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from datetime import timezone as fixed_offset
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
@@ -116,7 +117,10 @@ class BirthDateField(ZonedMixin, serializers.Field):
     default_error_messages = {"invalid": "is not a valid date"}
 
     def to_representation(self, value):
-        return format_time(datetime.combine(value, time.min, tzinfo=self.zone), self.zone)
+        # Zones had second-exact offsets before ~1940 (Amsterdam +00:19:32); like Rails, show whole minutes.
+        offset = datetime.combine(value, time.min, tzinfo=self.zone).utcoffset()
+        minutes = fixed_offset(timedelta(minutes=offset // timedelta(minutes=1)))
+        return datetime.combine(value, time.min, tzinfo=minutes).isoformat(timespec="milliseconds")
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
