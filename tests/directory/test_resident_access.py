@@ -25,3 +25,18 @@ def test_join_token_is_stable_distinct_and_keyed_by_the_pepper(settings):
     assert credentials.resident_join_token(2) != first
     settings.HEALTHDESK_SECRET_PEPPER = "another pepper"
     assert credentials.resident_join_token(1) != first
+
+
+def test_division_pairs_follow_the_residents_given_in_resident_then_division_order(tenant, other_tenant):
+    from tests.factories import DivisionFactory, ResidentFactory
+
+    first, second = DivisionFactory.create_batch(2, organisation=tenant.organisation)
+    later = ResidentFactory(organisation=tenant.organisation)
+    later.divisions.set([second, first])
+    tenant.resident.divisions.set([second])
+    other_tenant.resident.divisions.set([DivisionFactory(organisation=other_tenant.organisation)])
+    residents = selectors.resident_list(organisation=tenant.organisation)
+    assert list(selectors.resident_division_pairs(residents=residents)) == [
+        (tenant.resident.pk, second.pk), (later.pk, first.pk), (later.pk, second.pk),
+    ]
+    assert list(selectors.resident_division_pairs(residents=residents[:1])) == [(tenant.resident.pk, second.pk)]

@@ -55,3 +55,18 @@ def test_created_by_defaults_to_the_acting_staff_member(tenant):
         organisation=tenant.organisation, actor=tenant.actor, starts_at="2030-01-01T10:00:00Z"
     )
     assert appointment.created_by == tenant.staff
+
+
+def test_appointments_carry_their_first_live_attendees_resident(tenant, django_assert_num_queries):
+    from tests.factories import ResidentFactory
+
+    with_one = AttendeeFactory(organisation=tenant.organisation, resident=tenant.resident).appointment
+    replaced = AttendeeFactory(organisation=tenant.organisation, deleted_at="2020-01-01T00:00:00Z").appointment
+    newcomer = ResidentFactory(organisation=tenant.organisation)
+    AttendeeFactory(organisation=tenant.organisation, appointment=replaced, resident=newcomer)
+    empty = AppointmentFactory(organisation=tenant.organisation)
+    booked = selectors.appointment_list(organisation=tenant.organisation)
+    rows = selectors.appointment_with_resident(appointments=booked)
+    with django_assert_num_queries(1):
+        found = {a.pk: a.attendee_resident_id for a in rows}
+    assert found == {with_one.pk: tenant.resident.pk, replaced.pk: newcomer.pk, empty.pk: None}

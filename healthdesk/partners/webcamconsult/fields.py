@@ -33,6 +33,16 @@ def format_time(value, zone):
     return value.astimezone(zone).isoformat(timespec="milliseconds")
 
 
+def format_birth_date(day, zone):
+    """A date as midnight in the zone, `2014-12-18T00:00:00.000+01:00`."""
+    if day is None:
+        return None
+    # Zones had second-exact offsets before ~1940 (Amsterdam +00:19:32); like Rails, show whole minutes.
+    offset = datetime.combine(day, time.min, tzinfo=zone).utcoffset()
+    minutes = fixed_offset(timedelta(minutes=offset // timedelta(minutes=1)))
+    return datetime.combine(day, time.min, tzinfo=minutes).isoformat(timespec="milliseconds")
+
+
 @extend_schema_field(ID_SCHEMA)
 class WireIdField(serializers.Field):
     """A row id as 24 lowercase hex characters; anything else is an invalid id."""
@@ -117,10 +127,7 @@ class BirthDateField(ZonedMixin, serializers.Field):
     default_error_messages = {"invalid": "is not a valid date"}
 
     def to_representation(self, value):
-        # Zones had second-exact offsets before ~1940 (Amsterdam +00:19:32); like Rails, show whole minutes.
-        offset = datetime.combine(value, time.min, tzinfo=self.zone).utcoffset()
-        minutes = fixed_offset(timedelta(minutes=offset // timedelta(minutes=1)))
-        return datetime.combine(value, time.min, tzinfo=minutes).isoformat(timespec="milliseconds")
+        return format_birth_date(value, self.zone)
 
     def to_internal_value(self, data):
         if not isinstance(data, str):

@@ -4,11 +4,14 @@ Output serializers read model rows; input serializers (`<Endpoint>Input`) valida
 domain field names (`duration` → `duration_minutes`) ready for a service call.
 """
 
+from types import SimpleNamespace
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from directory import credentials
 from directory.choices import Gender
+from directory.models import User
 from healthdesk.partners.webcamconsult import vocab
 from healthdesk.partners.webcamconsult.fields import (
     ID_SCHEMA,
@@ -18,6 +21,8 @@ from healthdesk.partners.webcamconsult.fields import (
     WireIdField,
     WireIdListField,
     encode_id,
+    format_birth_date,
+    format_time,
 )
 
 MAX_PER_PAGE = 1000
@@ -175,6 +180,56 @@ class AppointmentInput(WebcamconsultInput):
         child=serializers.CharField(max_length=255), required=False, max_length=100
     )
     inloop_json = serializers.DictField(required=False)
+
+
+# List rows -------------------------------------------------------------------------------------------------
+# Lists stream up to 100 000 rows, where a serializer per row costs a quarter of a millisecond: rows are read as
+# plain values and shaped by these functions, which produce exactly what the serializers above produce (a test
+# compares every list row with its detail).
+USER_COLUMNS = ("id", "titles", "initials", "last_name", "email", "address", "postal_code", "city", "roles")
+CLIENT_COLUMNS = (
+    "id", "email", "titles", "initials", "surname_prefix", "last_name", "external", "gender", "date_of_birth",
+    "reference_code",
+)
+APPOINTMENT_COLUMNS = (
+    "id", "practitioner_id", "attendee_resident_id", "created_by_id", "starts_at", "original_starts_at",
+    "started_at", "created_at", "state", "division_id", "duration_minutes", "external_participant_ids",
+    "inloop_json",
+)
+
+
+def user_row(values, zone):
+    row = SimpleNamespace(**values)
+    return {
+        "id": encode_id("user", row.id), "titles": row.titles, "initials": row.initials,
+        "last_name": row.last_name, "full_name": User.display_name.fget(row), "email": row.email,
+        "address": row.address, "postal_code": row.postal_code, "city": row.city, "roles": row.roles,
+    }
+
+
+def client_row(values, division_ids, zone):
+    row = SimpleNamespace(**values)
+    return {
+        "id": encode_id("client", row.id), "email": row.email, "titles": row.titles, "initials": row.initials,
+        "surname_prefix": row.surname_prefix, "last_name": row.last_name,
+        "client_full_name": vocab.client_full_name(row), "external": row.external, "gender": row.gender or None,
+        "date_of_birth": format_birth_date(row.date_of_birth, zone), "reference_code": row.reference_code,
+        "division_ids": [encode_id("division", pk) for pk in division_ids],
+        "authentication_token": credentials.resident_join_token(row.id),
+    }
+
+
+def appointment_row(values, zone):
+    row = SimpleNamespace(**values)
+    return {
+        "id": encode_id("appointment", row.id), "user_id": encode_id("user", row.practitioner_id),
+        "client_id": encode_id("client", row.attendee_resident_id),
+        "created_by_user_id": encode_id("user", row.created_by_id), "date": format_time(row.starts_at, zone),
+        "orig_date": format_time(row.original_starts_at, zone), "started_at": format_time(row.started_at, zone),
+        "created_at": format_time(row.created_at, zone), "state": row.state,
+        "division_id": encode_id("division", row.division_id), "duration": row.duration_minutes,
+        "external_participant_ids": row.external_participant_ids, "inloop_json": row.inloop_json,
+    }
 
 
 # List parameters -------------------------------------------------------------------------------------------

@@ -17,6 +17,9 @@ from healthdesk.partners.webcamconsult import examples, wire
 from healthdesk.partners.webcamconsult.auth import PARAMETER, WebcamconsultAuthentication
 from healthdesk.partners.webcamconsult.fields import decode_id
 from healthdesk.partners.webcamconsult.serializers import (
+    APPOINTMENT_COLUMNS,
+    CLIENT_COLUMNS,
+    USER_COLUMNS,
     AppointmentInput,
     AppointmentListQuery,
     AppointmentOutput,
@@ -28,6 +31,9 @@ from healthdesk.partners.webcamconsult.serializers import (
     StatusOutput,
     UserInput,
     UserOutput,
+    appointment_row,
+    client_row,
+    user_row,
     wrapped,
 )
 from scheduling import selectors as scheduling_selectors
@@ -36,6 +42,7 @@ from scheduling import services as scheduling_services
 TAG = "webcamconsult"
 DEFAULT_PER_PAGE = 100
 DELETE_NOTE = "Deleted via Webcamconsult"
+CURSOR_CHUNK = 2000
 
 ERRORS = {
     401: OpenApiResponse(ErrorsOutput, description="Missing or wrong token."),
@@ -107,8 +114,9 @@ class WebcamconsultView(PartnerAPIView):
     def answer(self, output_class, row):
         return Response({self.wrapper: output_class(row, context=self.get_serializer_context()).data})
 
-    def stream(self, output_class, queryset):
-        return wire.stream_array(queryset, output_class(context=self.get_serializer_context()))
+    @property
+    def zone(self):
+        return self.organisation.zone
 
 
 def _invalid(field, text, code):
@@ -133,8 +141,9 @@ class WebcamconsultUserCollection(WebcamconsultView):
     )
     def get(self, request):
         query = self.read_query(ListQuery)
-        users = directory_selectors.user_list(organisation=self.organisation)
-        return self.stream(UserOutput, self.page(users, query))
+        users = self.page(directory_selectors.user_list(organisation=self.organisation), query)
+        rows = users.values(*USER_COLUMNS).iterator(chunk_size=CURSOR_CHUNK)
+        return wire.stream_array(user_row(values, self.zone) for values in rows)
 
     @extend_schema(
         tags=[TAG], operation_id="webcamconsult_users_create", summary="Create a New User",
@@ -217,8 +226,10 @@ class WebcamconsultClientCollection(WebcamconsultView):
     )
     def get(self, request):
         query = self.read_query(ListQuery)
-        residents = directory_selectors.resident_list(organisation=self.organisation).prefetch_related("divisions")
-        return self.stream(ClientListOutput, self.page(residents, query))
+        residents = self.page(directory_selectors.resident_list(organisation=self.organisation), query)
+        pairs = directory_selectors.resident_division_pairs(residents=residents).iterator(chunk_size=CURSOR_CHUNK)
+        rows = wire.beside(residents.values(*CLIENT_COLUMNS).iterator(chunk_size=CURSOR_CHUNK), pairs)
+        return wire.stream_array(client_row(values, division_ids, self.zone) for values, division_ids in rows)
 
     @extend_schema(
         tags=[TAG], operation_id="webcamconsult_clients_create", summary="Create a New Client",
@@ -293,10 +304,13 @@ class WebcamconsultAppointmentCollection(WebcamconsultView):
     )
     def get(self, request):
         query = self.read_query(AppointmentListQuery)
-        appointments = scheduling_selectors.appointment_list(
-            organisation=self.organisation, starts_from=query.get("from"), starts_to=query.get("to")
+        appointments = scheduling_selectors.appointment_with_resident(
+            appointments=scheduling_selectors.appointment_list(
+                organisation=self.organisation, starts_from=query.get("from"), starts_to=query.get("to")
+            )
         )
-        return self.stream(AppointmentOutput, self.page(appointments, query))
+        rows = self.page(appointments, query).values(*APPOINTMENT_COLUMNS).iterator(chunk_size=CURSOR_CHUNK)
+        return wire.stream_array(appointment_row(values, self.zone) for values in rows)
 
     @extend_schema(
         tags=[TAG], operation_id="webcamconsult_appointments_create", summary="Create a New Appointment",

@@ -97,9 +97,10 @@ def exception_handler(exc, context):
     lang = language_of(request)
     if isinstance(exc, drf.ValidationError):
         return Response({"errors": _validation_errors(exc.detail, exc.get_codes(), lang, rename)}, status=422)
-    if isinstance(exc, DjangoValidationError) and hasattr(exc, "error_dict"):
-        errors = {rename.get(name, name): [str(m) for e in errs for m in e.messages] for name, errs in
-                  exc.error_dict.items()}
+    if isinstance(exc, DjangoValidationError):
+        # A model's full_clean() inside a service caught what the input serializer let through.
+        errors = {rename.get(name, name): messages for name, messages in exc.message_dict.items()} if hasattr(
+            exc, "error_dict") else {"base": exc.messages}
         return Response({"errors": errors}, status=UNPROCESSABLE)
     if isinstance(exc, domain.DomainError) and exc.code == "email_taken":
         return Response({"errors": {rename.get(exc.field, exc.field): [message("email_taken", lang)]}}, status=422)
@@ -116,20 +117,34 @@ def exception_handler(exc, context):
     return Response(body, status=WEBCAMCONSULT.problem_status(problem), headers=problem.headers)
 
 
-def stream_array(queryset, serializer, chunk_size=1000):
-    """A bare JSON array streamed row by row: rows come from a database cursor in chunks (prefetches run once per
-    chunk), so memory stays flat however long the list, and the query count is fixed for up to a chunk."""
+def stream_array(rows, chunk_rows=1000):
+    """A bare JSON array written as the rows come (from database cursors), so memory stays flat however long the
+    list; the body goes out in batches of `chunk_rows`."""
 
     def chunks():
         yield "["
-        separator = ""
-        batch = []
-        for row in queryset.iterator(chunk_size=chunk_size):
-            batch.append(separator + json.dumps(serializer.to_representation(row), cls=JSONEncoder))
+        separator, batch = "", []
+        for row in rows:
+            batch.append(separator + json.dumps(row, cls=JSONEncoder))
             separator = ","
-            if len(batch) >= chunk_size:
+            if len(batch) >= chunk_rows:
                 yield "".join(batch)
                 batch = []
         yield "".join(batch) + "]"
 
     return StreamingHttpResponse(chunks(), content_type="application/json")
+
+
+def beside(parents, pairs):
+    """Each parent row (ordered by id) with the child ids of the (parent id, child id) pairs (ordered the same
+    way): a merge of two cursors, so children cost one query, not one per chunk or row."""
+    pairs = iter(pairs)
+    pending = next(pairs, None)
+    for parent in parents:
+        while pending is not None and pending[0] < parent["id"]:
+            pending = next(pairs, None)
+        children = []
+        while pending is not None and pending[0] == parent["id"]:
+            children.append(pending[1])
+            pending = next(pairs, None)
+        yield parent, children

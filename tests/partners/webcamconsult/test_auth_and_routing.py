@@ -145,3 +145,17 @@ def test_paths_outside_the_document_are_not_claimed(url):
     from healthdesk.partners.webcamconsult.wire import WEBCAMCONSULT
 
     assert WEBCAMCONSULT.path_regex.search(url) is None
+
+
+def test_a_model_check_inside_a_service_answers_422_naming_the_documented_field():
+    # What full_clean() raises when a service catches something the input serializer let through.
+    from django.core.exceptions import ValidationError
+
+    from healthdesk.partners.webcamconsult.views import WebcamconsultAppointment
+    from healthdesk.partners.webcamconsult.wire import exception_handler
+
+    context = {"view": WebcamconsultAppointment(), "request": None}
+    answer = exception_handler(ValidationError({"duration_minutes": ["Too long."]}), context)
+    assert (answer.status_code, answer.data) == (422, {"errors": {"duration": ["Too long."]}})
+    answer = exception_handler(ValidationError("Overlaps."), context)
+    assert (answer.status_code, answer.data) == (422, {"errors": {"base": ["Overlaps."]}})
