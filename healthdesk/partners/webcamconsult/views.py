@@ -88,8 +88,9 @@ class WebcamconsultView(PartnerAPIView):
         data = self.request.data
         if not isinstance(data, dict):
             raise _invalid("base", "must be a JSON object", "not_an_object")
-        for name in sorted(set(data) - {self.wrapper, PARAMETER}):
-            raise _invalid(name, "is not a known attribute", "unknown")
+        unknown = sorted(set(data) - {self.wrapper, PARAMETER})
+        if unknown:
+            raise _invalid(unknown[0], "is not a known attribute", "unknown")
         inner = data.get(self.wrapper)
         if inner is None:
             raise _invalid(self.wrapper, "can't be blank", "required")
