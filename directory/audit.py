@@ -56,8 +56,9 @@ def record_many(*, actor, organisation, action, model, changes_by_id):
     )
 
 
-def record_read(*, actor, organisation, model, ids=None, count=None):
-    """A partner read of personal records: one event per request, with the ids read (or just the count for a
-    list too long to name)."""
-    changes = {"ids": [str(i) for i in ids]} if ids is not None else {"count": count}
-    _row(actor, organisation, READ, label(model), "" if ids is None or len(ids) != 1 else ids[0], changes).save()
+def record_read(*, actor, organisation, model, ids=None, query=None):
+    """A partner read of personal records, one event per request: the ids read for a record, or the list's
+    query for a list (a list can be too long to name every row)."""
+    changes = {"ids": [str(i) for i in ids]} if ids is not None else {"list": query or {}}
+    object_id = str(ids[0]) if ids is not None and len(ids) == 1 else ""
+    _row(actor, organisation, READ, label(model), object_id, changes).save()

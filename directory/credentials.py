@@ -32,3 +32,23 @@ def prefix(secret):
 
 def matches(secret, stored_digest):
     return hmac.compare_digest(digest(secret), stored_digest)
+
+
+JOIN_TOKEN_LENGTH = 20
+_BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def resident_join_token(resident_pk):
+    """A resident's 20-character join token for a video consult: an HMAC of the id with the server pepper.
+
+    Derived, never stored, so a database leak reveals no tokens; rotating the pepper rotates every token.
+    """
+    mac = hmac.new(
+        settings.HEALTHDESK_SECRET_PEPPER.encode(), f"resident-join:{resident_pk}".encode(), hashlib.sha256
+    ).digest()
+    number = int.from_bytes(mac, "big")
+    chars = []
+    for _ in range(JOIN_TOKEN_LENGTH):
+        number, index = divmod(number, len(_BASE62))
+        chars.append(_BASE62[index])
+    return "".join(chars)

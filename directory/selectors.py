@@ -18,8 +18,16 @@ def resident_list(*, organisation, include_archived=False):
     return qs.order_by("id")
 
 
-def resident_get(*, organisation, pk, field="resident_id"):
-    return _get(Resident.objects.filter(organisation=organisation), pk, field)
+def resident_get(*, organisation, pk, field="resident_id", include_archived=True):
+    """One resident of the organisation; `include_archived=False` treats an archived one as not found."""
+    return _get(resident_list(organisation=organisation, include_archived=include_archived), pk, field)
+
+
+def resident_division_pairs(*, residents):
+    """(resident id, division id) for these residents, ordered by resident then division: to be read beside a
+    resident list ordered by id, so a list of any length costs two queries."""
+    links = Resident.divisions.through.objects.filter(resident_id__in=residents.values("id"))
+    return links.order_by("resident_id", "division_id").values_list("resident_id", "division_id")
 
 
 def user_list(*, organisation, active_only=True):

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -328,3 +329,22 @@ def user_deactivate(*, user, actor):
         audit.record(actor=actor, organisation=user.organisation, action=audit.DELETE, instance=user,
                      changes={"is_active": [True, False]})
     return user
+
+
+@transaction.atomic
+def user_remove(*, user, actor):
+    """Remove a user: one with appointments (or any other protected history) is deactivated and kept, so
+    that history keeps its practitioner; anyone else is deleted. Returns True if the row was deleted."""
+    if user.appointments.exists():
+        user_deactivate(user=user, actor=actor)
+        return False
+    try:
+        with transaction.atomic():
+            pk, organisation = user.pk, user.organisation
+            user.delete()
+            audit.record(actor=actor, organisation=organisation, action=audit.DELETE, instance=User(pk=pk),
+                         changes={"deleted": True})
+    except (ProtectedError, RestrictedError):
+        user_deactivate(user=user, actor=actor)
+        return False
+    return True

@@ -1,6 +1,6 @@
 """Reads on the appointment book, always within one organisation."""
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 
 from healthdesk.exceptions import NotFound
 from scheduling.models import Appointment, Attendee
@@ -19,6 +19,13 @@ def appointment_list(*, organisation, include_deleted=False, kind=None, starts_f
     return qs.prefetch_related(
         Prefetch("attendees", queryset=Attendee.objects.filter(deleted_at__isnull=True).order_by("id"))
     ).order_by("starts_at", "id")
+
+
+def appointment_with_resident(*, appointments):
+    """The appointments without prefetches, each annotated with `attendee_resident_id`: its first live attendee's
+    resident (an individual appointment's only one). One query for a list of any length."""
+    first = Attendee.objects.filter(appointment=OuterRef("pk"), deleted_at__isnull=True).order_by("id")
+    return appointments.prefetch_related(None).annotate(attendee_resident_id=Subquery(first.values("resident_id")[:1]))
 
 
 def appointment_get(*, organisation, pk, include_deleted=False, field="id"):

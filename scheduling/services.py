@@ -75,9 +75,13 @@ def _check_fields(fields, allowed):
 
 
 @transaction.atomic
-def appointment_create(*, organisation, actor, starts_at, resident=None, **fields):
-    """Book an appointment; an individual one gets its resident as its single attendee."""
+def appointment_create(*, organisation, actor, starts_at, resident=None, created_by=None, **fields):
+    """Book an appointment; an individual one gets its resident as its single attendee.
+
+    `created_by` names the staff member who booked it when an API client books on their behalf.
+    """
     _check_fields(fields, APPOINTMENT_FIELDS)
+    created_by = _owned(User, organisation, created_by, "created_by") or actor.user
     kind = fields.get("kind", AppointmentKind.INDIVIDUAL)
     if kind not in AppointmentKind.values:
         raise Invalid(f"Unknown appointment kind {kind!r}.", field="kind")
@@ -90,7 +94,7 @@ def appointment_create(*, organisation, actor, starts_at, resident=None, **field
         raise Invalid("A start time is required.", field="starts_at")
     fields.setdefault("original_starts_at", starts_at)
     appointment = Appointment(
-        organisation=organisation, starts_at=starts_at, created_by=actor.user, created_by_client=actor.client,
+        organisation=organisation, starts_at=starts_at, created_by=created_by, created_by_client=actor.client,
         **fields,
     )
     appointment.full_clean(exclude=["organisation", "practitioner", "division", "created_by", "created_by_client"])
@@ -105,8 +109,10 @@ def appointment_create(*, organisation, actor, starts_at, resident=None, **field
 @transaction.atomic
 def appointment_update(*, appointment, actor, resident=None, **fields):
     """Change an appointment; for an individual one, `resident` swaps its attendee's resident."""
-    _check_fields(fields, APPOINTMENT_FIELDS)
+    _check_fields(fields, APPOINTMENT_FIELDS | {"created_by"})
     organisation = appointment.organisation
+    if "created_by" in fields:
+        fields["created_by"] = _owned(User, organisation, fields["created_by"], "created_by")
     if "practitioner" in fields:
         fields["practitioner"] = _owned(User, organisation, fields["practitioner"], "practitioner")
     if "division" in fields:
@@ -180,6 +186,19 @@ def appointment_delete(*, appointment, actor):
     _audit_attendees(appointment, actor, ids, {"deleted_at": [None, now.isoformat()]})
     _event(appointment, actor, "deleted")
     return appointment
+
+
+WITHDRAW_NOTE = "Withdrawn by the booking system."
+
+
+@transaction.atomic
+def appointment_withdraw(*, appointment, actor, note=WITHDRAW_NOTE):
+    """Take an appointment out of the book as a booking system's delete does: cancel it (reason Other, unless
+    already cancelled) so the attendee is told why, then soft delete it so every list drops it."""
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.cancelled_at is None:
+        appointment_cancel(appointment=appointment, actor=actor, reason=CancellationReason.OTHER, note=note)
+    return appointment_delete(appointment=appointment, actor=actor)
 
 
 @transaction.atomic

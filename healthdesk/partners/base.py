@@ -20,6 +20,7 @@ from django.core.exceptions import (
     TooManyFieldsSent,
 )
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf
@@ -29,6 +30,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from directory import audit
 from directory import services as directory_services
 from directory.actors import Actor
 from healthdesk import exceptions as domain
@@ -82,6 +84,13 @@ def classify(exc):
     if isinstance(exc, drf.ValidationError):
         name, message = _first_error(exc.detail)
         return Problem(400, "invalid", f"{name}: {message}" if name else message, name)
+    if isinstance(exc, DjangoValidationError):
+        # A model's full_clean() inside a service: the first field it names, or none.
+        if hasattr(exc, "error_dict"):
+            name, messages = next(iter(exc.message_dict.items()))
+            name = None if name == "__all__" else name
+            return Problem(400, "invalid", f"{name}: {messages[0]}" if name else messages[0], name)
+        return Problem(400, "invalid", exc.messages[0])
     if isinstance(exc, drf.ParseError):
         return Problem(400, "malformed", f"Malformed request body: {exc.detail}")
     if isinstance(exc, (drf.NotAuthenticated, drf.AuthenticationFailed)):
@@ -287,6 +296,11 @@ class PartnerAPIView(APIView):
 
     def get_exception_handler(self):
         return exception_handler
+
+    def audit_read(self, model, *, ids=None):
+        """Record that this request read personal records: these ids, or (without ids) the list it asked for."""
+        query = None if ids is not None else dict(self.request.query_params.lists())
+        audit.record_read(actor=self.actor, organisation=self.organisation, model=model, ids=ids, query=query)
 
 
 def problem_view_response(request, problem):

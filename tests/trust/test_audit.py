@@ -271,3 +271,27 @@ def test_bulk_sync_writes_are_audited_like_any_other(tenant):
     sync([{"id": "1", "patientId": "p1", "date": "2015-12-30T10:00:00", "duration": 30}])
     moved = events.filter(action="update", object_type="scheduling.appointment").get()
     assert moved.object_id == str(Appointment.objects.get(source_id="1").pk)
+
+
+def test_removing_a_user_without_history_is_audited_as_a_delete(tenant):
+    user = directory_services.user_create(
+        organisation=tenant.organisation, actor=tenant.actor, email="temp@example.com", last_name="Temp"
+    )
+    pk = user.pk
+    _, event = one_event(tenant, tenant.actor, "delete", "directory.user",
+                         lambda: directory_services.user_remove(user=user, actor=tenant.actor))
+    assert event.object_id == str(pk)
+
+
+def test_partner_reads_of_resident_records_are_audited(tenant, client):
+    from healthdesk.partners.webcamconsult.fields import encode_id
+
+    headers = {"HTTP_AUTHORIZATION": f"Token token={tenant.secret}"}
+    assert client.get(f"/client/{encode_id('client', tenant.resident.pk)}.json", **headers).status_code == 200
+    read = AuditEvent.objects.get(action="read", object_type="directory.resident")
+    assert (read.object_id, read.actor_client, read.channel) == (str(tenant.resident.pk), tenant.client,
+                                                                   "webcamconsult")
+    b"".join(client.get("/clients.json?page=1", **headers).streaming_content)
+    listed = AuditEvent.objects.filter(action="read", object_type="directory.resident").exclude(pk=read.pk).get()
+    assert listed.changes == {"list": {"page": ["1"]}}
+    assert listed.organisation == tenant.organisation

@@ -9,7 +9,6 @@ partner fails the test until it is taught here how to fill it or authenticate.
 import base64
 import contextlib
 import json
-import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -30,7 +29,7 @@ from tests.factories import (
     TicketFactory,
     UserFactory,
 )
-from tests.partners.test_conformance import partner_routes
+from tests.partners.test_conformance import concrete_path, partner_routes, route_params
 from tickets.models import Category, Message, Ticket
 
 pytestmark = pytest.mark.django_db
@@ -104,41 +103,38 @@ def b_request(partner, b, method, path, body):
     return call(path, json.dumps(data), content_type="application/json", **headers)
 
 
-def encode(partner, kind, pk):
-    """An id as the partner writes it."""
-    if partner == "webcamconsult":
-        from healthdesk.partners.webcamconsult import fields as wcc
+WEBCAMCONSULT_KINDS = {"resident": "client", "user": "user", "appointment": "appointment"}
 
-        return wcc.encode_id(pk)
+
+def encode(partner, kind, pk):
+    """An id as the partner writes it (Webcamconsult's 24-hex ids carry their kind)."""
+    if partner == "webcamconsult" and kind in WEBCAMCONSULT_KINDS:
+        from healthdesk.partners.webcamconsult.fields import encode_id
+
+        return encode_id(WEBCAMCONSULT_KINDS[kind], pk)
     return str(pk)
 
 
-def fill(partner, route, param, world, value):
+def fill(param, world, value):
     if param == "access_token":
         from directory.services import access_token_issue
 
         return access_token_issue(client=world["b"].client)
-    if param in ("status",):
+    if param == "status":
         return "unresolved"
     if param in ("assigned_admin", "admin"):
         return world["usernames"][0]
     return value
 
 
-PARAM = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>|\(\?P<(?P<rname>[^>]+)>[^)]*\)")
-
-
 def concrete_paths(partner, route, world):
-    """Every A id of every kind in each parameter of the route."""
-    params = [m.group("name") or m.group("rname") for m in PARAM.finditer(route)]
-    a_ids = [(kind, pk) for kind, pks in world["ids"].items() for pk in pks]
-    for kind, pk in a_ids if params else [(None, None)]:
-        path = route
-        for match in PARAM.finditer(route):
-            name = match.group("name") or match.group("rname")
-            value = fill(partner, route, name, world, encode(partner, kind, pk) if kind else "1")
-            path = path.replace(match.group(0), str(value), 1)
-        yield "/" + path.lstrip("^").rstrip("$").replace("\\", "").replace("/+", "/").replace("/?", "/"), kind, pk
+    """The route with each of A's ids, of every kind, in its parameters."""
+    if not route_params(route):
+        yield concrete_path(route)
+        return
+    for kind, pks in world["ids"].items():
+        for pk in pks:
+            yield concrete_path(route, lambda name, kind=kind, pk=pk: fill(name, world, encode(partner, kind, pk)))
 
 
 def test_partner_endpoints_never_show_or_change_another_organisations_data(world):
@@ -150,7 +146,7 @@ def test_partner_endpoints_never_show_or_change_another_organisations_data(world
         view = callback.view_class
         partner = view.partner.name
         methods = [m for m in ("get", "post", "put", "patch", "delete") if hasattr(view, m)]
-        for path, _, _ in concrete_paths(partner, route, world):
+        for path in concrete_paths(partner, route, world):
             for method in methods:
                 bodies = [{field: encode(partner, kind, pk) for field in ID_FIELDS} for kind, pk in a_ids]
                 for body in bodies if method != "delete" else [{}]:
@@ -222,7 +218,6 @@ def test_the_matrix_detects_a_leak(world):
 def test_every_partner_route_has_a_filler_for_each_parameter(world):
     known = {"access_token", "status", "assigned_admin", "admin"}
     for route, _callback in partner_routes():
-        for match in PARAM.finditer(route):
-            name = match.group("name") or match.group("rname")
+        for name in route_params(route):
             assert name in known or name.endswith(("id", "Id", "pk")), (route, name)
 

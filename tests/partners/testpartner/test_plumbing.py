@@ -151,3 +151,14 @@ def test_the_throttle_counts_in_the_shared_cache_not_per_process(client, tenant,
     key = f"throttle_api_client_{tenant.client.pk}"
     assert len(caches["shared"].get(key)) == 1  # what another worker process would read
     assert ApiClientRateThrottle().cache is caches["shared"]
+
+
+def test_a_model_validation_error_from_a_service_is_a_400_naming_the_field():
+    from django.core.exceptions import ValidationError
+
+    from healthdesk.partners.base import classify
+
+    problem = classify(ValidationError({"email": ["Enter a valid email address."]}))
+    assert (problem.status, problem.kind, problem.field) == (400, "invalid", "email")
+    assert problem.message == "email: Enter a valid email address."
+    assert classify(ValidationError("Something is off.")).status == 400
