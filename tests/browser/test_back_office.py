@@ -1,8 +1,6 @@
 """A front-desk day in the back office, driven in headless Chromium as a person would."""
 
-import os
 import re
-import shutil
 
 import pytest
 from django.contrib.auth.models import Group
@@ -10,43 +8,16 @@ from django.contrib.auth.models import Group
 from directory.staff_groups import FRONT_DESK, ORGANISATION_ADMIN
 from scheduling.choices import AppointmentKind
 from scheduling.models import Attendee
+from tests.browser.conftest import CHROMIUM
 from tests.factories import AppointmentFactory, AttendeeFactory, ResidentFactory, TicketFactory, UserFactory
 from tickets.models import Message, Ticket, TicketEvent
 
-# Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make stay synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PASSWORD = "correct horse battery staple"
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed; .ci/run installs it"),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
 
 
 def staff(tenant, group, username):
