@@ -162,3 +162,29 @@ def test_a_model_validation_error_from_a_service_is_a_400_naming_the_field():
     assert (problem.status, problem.kind, problem.field) == (400, "invalid", "email")
     assert problem.message == "email: Enter a valid email address."
     assert classify(ValidationError("Something is off.")).status == 400
+
+
+def redis_available():
+    import socket
+
+    with socket.socket() as probe:
+        probe.settimeout(0.2)
+        return probe.connect_ex(("127.0.0.1", 6379)) == 0
+
+
+@pytest.mark.skipif(not redis_available(), reason="no Redis server on 127.0.0.1:6379")
+def test_with_redis_url_the_throttle_counts_in_redis(client, tenant, settings):
+    import redis
+
+    settings.CACHES = {**settings.CACHES, "shared": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/15",
+        "KEY_PREFIX": f"test-{tenant.client.pk}",
+    }}
+    settings.HEALTHDESK_API_RATE = "2/min"
+    server = redis.Redis.from_url("redis://127.0.0.1:6379/15")
+    server.flushdb()
+    url = f"/probe/residents/{tenant.resident.pk}"
+    statuses = [client.get(url, **auth(tenant)).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert any(b"throttle_api_client" in key for key in server.keys("*"))  # the count lives in Redis
+    server.flushdb()
