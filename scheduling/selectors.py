@@ -6,10 +6,15 @@ from healthdesk.exceptions import NotFound
 from scheduling.models import Appointment, Attendee
 
 
-def appointment_list(*, organisation, include_deleted=False, kind=None, starts_from=None, starts_to=None):
+def appointment_list(
+    *, organisation, include_deleted=False, include_cancelled=True, kind=None, starts_from=None, starts_to=None
+):
+    """Appointments of the organisation by start, with their non-deleted attendees prefetched."""
     qs = Appointment.objects.filter(organisation=organisation)
     if not include_deleted:
         qs = qs.filter(deleted_at__isnull=True)
+    if not include_cancelled:
+        qs = qs.filter(cancelled_at__isnull=True)
     if kind is not None:
         qs = qs.filter(kind=kind)
     if starts_from is not None:
@@ -21,17 +26,21 @@ def appointment_list(*, organisation, include_deleted=False, kind=None, starts_f
     ).order_by("starts_at", "id")
 
 
-def appointment_get(*, organisation, pk, include_deleted=False, field="id"):
-    qs = appointment_list(organisation=organisation, include_deleted=include_deleted)
+def appointment_get(*, organisation, pk, include_deleted=False, kind=None, field="id"):
+    """One appointment of the organisation (of `kind`, when given), or NotFound naming `field`."""
+    qs = appointment_list(organisation=organisation, include_deleted=include_deleted, kind=kind)
     try:
         return qs.get(pk=int(pk))
     except (Appointment.DoesNotExist, ValueError, TypeError):
         raise NotFound("Unknown appointment.", field=field) from None
 
 
-def attendee_list(*, organisation, state="live"):
-    """Attendees by Cliniko's three lists: `live` (default), `cancelled`, `deleted`; or `all`."""
+def attendee_list(*, organisation, state="live", appointment=None):
+    """Attendees by Cliniko's three lists: `live` (default), `cancelled`, `deleted`; or `all`. `appointment`
+    narrows to one appointment's attendees."""
     qs = Attendee.objects.filter(organisation=organisation)
+    if appointment is not None:
+        qs = qs.filter(appointment=appointment)
     if state == "live":
         qs = qs.filter(deleted_at__isnull=True, cancelled_at__isnull=True)
     elif state == "cancelled":

@@ -1,0 +1,36 @@
+"""Cliniko's paths under `/v1/`, named after the document's endpoints."""
+
+from django.urls import path, register_converter
+
+from healthdesk.partners.cliniko import views
+
+
+class IdConverter:
+    """Ids of up to 18 digits: a longer one cannot be ours, and would overflow a 64-bit column."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return str(value)
+
+
+register_converter(IdConverter, "cliniko_id")
+
+urlpatterns = [
+    path("v1/attendees", views.ClinikoAttendees.as_view(), name="cliniko-attendees"),
+    path("v1/attendees/deleted", views.ClinikoAttendeesDeleted.as_view(), name="cliniko-attendees-deleted"),
+    path("v1/attendees/cancelled", views.ClinikoAttendeesCancelled.as_view(), name="cliniko-attendees-cancelled"),
+    path("v1/attendees/<cliniko_id:pk>", views.ClinikoAttendee.as_view(), name="cliniko-attendee"),
+    path("v1/attendees/<cliniko_id:pk>/cancel", views.ClinikoAttendeeCancel.as_view(), name="cliniko-attendee-cancel"),
+    path(
+        "v1/group_appointments/<cliniko_id:pk>/attendees", views.ClinikoGroupAppointmentAttendees.as_view(),
+        name="cliniko-group-appointment-attendees",
+    ),
+    path(
+        "v1/individual_appointments/<cliniko_id:pk>/attendees", views.ClinikoIndividualAppointmentAttendees.as_view(),
+        name="cliniko-individual-appointment-attendees",
+    ),
+]

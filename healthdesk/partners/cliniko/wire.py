@@ -1,0 +1,76 @@
+"""Cliniko's wire conventions: its error bodies, 422 for validation, the rate-limit headers and list pages."""
+
+import time
+
+from django.urls import get_script_prefix
+from rest_framework.exceptions import APIException
+from rest_framework.response import Response
+
+from healthdesk.partners.base import Partner, register
+from healthdesk.partners.cliniko import filters
+
+VALIDATION_KINDS = {"invalid", "conflict"}
+
+
+class ClinikoPartner(Partner):
+    """Errors are `{"message": …}`; validation failures are 422 `{"message": "Validation Failed", "errors": …}`."""
+
+    name = "cliniko"
+    path_pattern = r"^/v1/"
+
+    def problem_status(self, problem):
+        # Cliniko answers every rejected create/update with 422, whether a value is wrong or the state forbids it.
+        if problem.kind in VALIDATION_KINDS and problem.status in (400, 409):
+            return 422
+        return problem.status
+
+    def problem_body(self, problem, request=None):
+        if self.problem_status(problem) == 422 and problem.field:
+            message = problem.message.removeprefix(f"{problem.field}: ")
+            return {"message": "Validation Failed", "errors": {problem.field: message}}
+        return {"message": problem.message}
+
+    def problem_response(self, problem, request=None):
+        response = super().problem_response(problem, request)
+        if problem.kind == "throttled":
+            wait = int(problem.headers.get("Retry-After", "1"))
+            response["X-RateLimit-Reset"] = str(int(time.time()) + wait)
+        return response
+
+
+CLINIKO = register(ClinikoPartner())
+
+
+class UserAgentRequired(APIException):
+    status_code = 400
+    default_detail = "Requires a user agent: send User-Agent: APP_VENDOR_NAME (APP_VENDOR_EMAIL)."
+    default_code = "user_agent_required"
+
+
+def api_root(request):
+    """Absolute `…/v1/` on the host the partner called, so every link it follows comes back to us."""
+    return request.build_absolute_uri(f"{get_script_prefix()}v1/")
+
+
+def page_url(request, page):
+    params = request.GET.copy()
+    params["page"] = str(page)
+    return f"{request.build_absolute_uri(request.path)}?{params.urlencode(safe='[]:,*')}"
+
+
+def paginated_response(request, queryset, key, serializer_class, context):
+    """The list envelope: `{key: [...], "total_entries": n, "links": {self, next?, previous?}}`.
+
+    Two queries whatever the page: an exact COUNT and the page itself (skipped past the end).
+    """
+    page, per_page = filters.page_params(request.query_params)
+    total = queryset.count()
+    offset = (page - 1) * per_page
+    rows = list(queryset[offset:offset + per_page]) if offset < total else []
+    links = {"self": page_url(request, page)}
+    if offset + per_page < total:
+        links["next"] = page_url(request, page + 1)
+    if page > 1:
+        links["previous"] = page_url(request, page - 1)
+    data = serializer_class(rows, many=True, context=context).data
+    return Response({key: data, "total_entries": total, "links": links})

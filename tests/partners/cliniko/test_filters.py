@@ -1,0 +1,287 @@
+"""The `q[]` filter language, sorting and pagination, on the attendee lists."""
+
+from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
+
+import pytest
+
+from healthdesk.partners.cliniko import filters
+from scheduling.models import Attendee
+
+pytestmark = pytest.mark.django_db
+
+T0 = datetime(2016, 6, 28, 21, 33, 26, tzinfo=UTC)
+
+
+def z(moment):
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def ids(response):
+    assert response.status_code == 200, response.content
+    return [row["id"] for row in response.json()["attendees"]]
+
+
+@pytest.fixture
+def rows(book):
+    """Five attendees one hour apart (created and updated), on three bookings, with two patients."""
+    bookings = [book.group(), book.group(), book.group()]
+    patients = [book.patient(), book.patient()]
+    made = []
+    for i in range(5):
+        attendee = book.attendee(appointment=bookings[i % 3], resident=patients[i // 3])
+        moment = T0 + timedelta(hours=i)
+        Attendee.objects.filter(pk=attendee.pk).update(created_at=moment, updated_at=moment + timedelta(days=1))
+        made.append(attendee)
+    return {"attendees": made, "bookings": bookings, "patients": patients}
+
+
+def q(api, *conditions, url="/v1/attendees", **params):
+    return api.get(url, {"q[]": list(conditions), "per_page": 100, **params})
+
+
+# Integer fields: every operator ----------------------------------------------------------------------------
+@pytest.mark.parametrize("field", ["id", "booking_id", "patient_id"])
+def test_every_integer_operator(api, rows, field):
+    attendees = rows["attendees"]
+    value = {"id": lambda a: a.pk, "booking_id": lambda a: a.appointment_id, "patient_id": lambda a: a.resident_id}[
+        field
+    ]
+    pivot = value(attendees[1])
+
+    def expect(keep):
+        return [a.pk for a in attendees if keep(value(a))]
+
+    assert ids(q(api, f"{field}:={pivot}")) == expect(lambda v: v == pivot)
+    assert ids(q(api, f"{field}:!={pivot}")) == expect(lambda v: v != pivot)
+    assert ids(q(api, f"{field}:>{pivot}")) == expect(lambda v: v > pivot)
+    assert ids(q(api, f"{field}:>={pivot}")) == expect(lambda v: v >= pivot)
+    assert ids(q(api, f"{field}:<{pivot}")) == expect(lambda v: v < pivot)
+    assert ids(q(api, f"{field}:<={pivot}")) == expect(lambda v: v <= pivot)
+    listed = {value(attendees[0]), value(attendees[2])}
+    joined = ",".join(str(v) for v in listed)
+    assert ids(q(api, f"{field}:={joined}")) == expect(lambda v: v in listed)
+    assert ids(q(api, f"{field}:?")) == [a.pk for a in attendees]
+    assert ids(q(api, f"{field}:!?")) == []
+
+
+# Date-time fields: every operator --------------------------------------------------------------------------
+@pytest.mark.parametrize("field, offset", [("created_at", timedelta(0)), ("updated_at", timedelta(days=1))])
+def test_every_datetime_operator(api, rows, field, offset):
+    attendees = rows["attendees"]
+    pks = [a.pk for a in attendees]
+    pivot = z(T0 + timedelta(hours=2) + offset)
+    assert ids(q(api, f"{field}:>{pivot}")) == pks[3:]
+    assert ids(q(api, f"{field}:>={pivot}")) == pks[2:]
+    assert ids(q(api, f"{field}:<{pivot}")) == pks[:2]
+    assert ids(q(api, f"{field}:<={pivot}")) == pks[:3]
+    assert ids(q(api, f"{field}:?")) == pks
+    assert ids(q(api, f"{field}:!?")) == []
+    assert ids(q(api, f"{field}:*")) == pks
+
+
+def test_datetime_with_fractional_seconds_is_accepted(api, rows):
+    assert ids(q(api, f"created_at:>{z(T0)[:-1]}.5Z")) == [a.pk for a in rows["attendees"][1:]]
+
+
+# Combining -------------------------------------------------------------------------------------------------
+def test_filters_and_together_and_total_entries_is_exact(api, rows):
+    attendees = rows["attendees"]
+    booking = attendees[0].appointment_id
+    response = q(api, f"booking_id:={booking}", f"created_at:>{z(T0)}", per_page=1)
+    assert ids(response) == [attendees[3].pk]
+    assert response.json()["total_entries"] == 1
+    response = q(api, f"created_at:>={z(T0 + timedelta(hours=1))}", f"created_at:<{z(T0 + timedelta(hours=4))}",
+                 per_page=2)
+    assert response.json()["total_entries"] == 3
+    assert ids(response) == [attendees[1].pk, attendees[2].pk]
+    assert "next" in response.json()["links"]
+
+
+def test_bare_q_is_one_filter_and_the_last_one_wins(api, rows):
+    attendees = rows["attendees"]
+    assert ids(api.get("/v1/attendees", {"q": f"id:={attendees[2].pk}"})) == [attendees[2].pk]
+    assert ids(api.get("/v1/attendees", {"q": [f"id:={attendees[0].pk}", f"id:={attendees[4].pk}"]})) == [
+        attendees[4].pk
+    ]
+    combined = api.get("/v1/attendees", {"q": f"id:>{attendees[0].pk}", "q[]": f"id:<{attendees[2].pk}"})
+    assert ids(combined) == [attendees[1].pk]
+
+
+def test_percent_encoded_brackets_work(api, rows):
+    attendee = rows["attendees"][3]
+    response = api.get(f"/v1/attendees?{quote('q[]')}={quote(f'id:={attendee.pk}')}")
+    assert ids(response) == [attendee.pk]
+
+
+def test_filters_apply_to_every_attendee_list(api, book, rows):
+    group = rows["bookings"][0]
+    in_group = [a for a in rows["attendees"] if a.appointment_id == group.pk]
+    assert ids(q(api, f"id:={in_group[1].pk}", url=f"/v1/group_appointments/{group.pk}/attendees")) == [
+        in_group[1].pk
+    ]
+    Attendee.objects.filter(pk=in_group[0].pk).update(deleted_at=T0)
+    Attendee.objects.filter(pk=in_group[1].pk).update(cancelled_at=T0)
+    assert ids(q(api, f"patient_id:={in_group[0].resident_id}", url="/v1/attendees/deleted")) == [in_group[0].pk]
+    assert ids(q(api, f"patient_id:!={in_group[1].resident_id}", url="/v1/attendees/cancelled")) == []
+
+
+# Bad filters: 400 with a JSON message, never a 500 ----------------------------------------------------------
+@pytest.mark.parametrize(
+    "condition, words",
+    [
+        ("notes:=x", "not filterable"),
+        ("deleted_at:?", "not filterable"),
+        ("id", "field:OPERATORvalue"),
+        ("id:7", "operators"),
+        ("id:~7", "operators"),
+        ("id:*", "operators"),
+        ("id:=", "value is required"),
+        ("id:=abc", "not an integer"),
+        ("id:=-1", "not an integer"),
+        ("id:=1.5", "not an integer"),
+        ("id:=1,,2", "not an integer"),
+        ("id:>=99999999999999999999", "not an integer"),
+        ("id:?1", "takes no value"),
+        ("patient_id:!?x", "takes no value"),
+        ("created_at:=2016-06-28T21:33:26Z", "operators"),
+        ("created_at:!=2016-06-28T21:33:26Z", "operators"),
+        ("created_at:>2016-06-28", "UTC"),
+        ("created_at:>2016-06-28T21:33:26+02:00", "UTC"),
+        ("created_at:>2016-06-28 21:33:26", "UTC"),
+        ("created_at:>2016-13-45T21:33:26Z", "not a date-time"),
+        ("updated_at:<yesterday", "UTC"),
+        ("updated_at:*x", "takes no value"),
+        (":=1", "not filterable"),
+    ],
+)
+def test_bad_filters_are_400_with_a_json_message(api, rows, condition, words):
+    response = q(api, condition)
+    assert response.status_code == 400
+    assert list(response.json()) == ["message"]
+    assert words in response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"sort": "notes"}, {"sort": "created_at:sideways"}, {"order": "up"}, {"page": "0"}, {"page": "x"},
+        {"page": "-1"}, {"per_page": "0"}, {"per_page": "ten"}, {"page": "9" * 30},
+    ],
+)
+def test_bad_sort_and_page_parameters_are_400(api, rows, params):
+    response = api.get("/v1/attendees", params)
+    assert response.status_code == 400
+    assert list(response.json()) == ["message"]
+
+
+def test_a_good_filter_does_not_rescue_a_bad_one(api, rows):
+    assert q(api, f"id:={rows['attendees'][0].pk}", "bogus:=1").status_code == 400
+
+
+# Sorting ---------------------------------------------------------------------------------------------------
+def test_default_order_is_created_at_ascending(api, rows):
+    attendees = rows["attendees"]
+    Attendee.objects.filter(pk=attendees[0].pk).update(created_at=T0 + timedelta(days=9))
+    assert ids(api.get("/v1/attendees")) == [a.pk for a in attendees[1:]] + [attendees[0].pk]
+
+
+def test_sort_by_several_columns_with_directions(api, rows):
+    attendees = rows["attendees"]
+    by_patient_then_newest = sorted(attendees, key=lambda a: (a.resident_id, -a.created_at.timestamp()))
+    response = api.get("/v1/attendees", {"sort": "patient_id,created_at:desc"})
+    assert ids(response) == [a.pk for a in by_patient_then_newest]
+    assert ids(api.get("/v1/attendees", {"sort": "created_at:desc"})) == [a.pk for a in reversed(attendees)]
+    assert ids(api.get("/v1/attendees", {"sort": "updated_at:DESC"})) == [a.pk for a in reversed(attendees)]
+
+
+def test_legacy_order_sets_the_default_direction(api, rows):
+    attendees = rows["attendees"]
+    assert ids(api.get("/v1/attendees", {"order": "desc"})) == [a.pk for a in reversed(attendees)]
+    assert ids(api.get("/v1/attendees", {"order": "desc", "sort": "id:asc"})) == [a.pk for a in attendees]
+
+
+def test_equal_times_are_ordered_by_id(api, rows):
+    Attendee.objects.update(created_at=T0)
+    assert ids(api.get("/v1/attendees")) == sorted(a.pk for a in rows["attendees"])
+    assert ids(api.get("/v1/attendees", {"sort": "created_at:desc"})) == sorted(
+        (a.pk for a in rows["attendees"]), reverse=True
+    )
+
+
+# Pagination ------------------------------------------------------------------------------------------------
+def test_following_next_walks_120_rows_without_gaps_or_repeats(api, book):
+    group = book.group()
+    created = [book.attendee(appointment=group, resident=book.patient()).pk for _ in range(120)]
+    # Many rows share a creation time in practice; the id tiebreak must keep pages disjoint.
+    Attendee.objects.filter(pk__in=created[40:80]).update(created_at=T0)
+    url, seen, pages = "/v1/attendees", [], 0
+    while url:
+        body = api.get(url).json()
+        assert body["total_entries"] == 120
+        seen += [row["id"] for row in body["attendees"]]
+        pages += 1
+        if pages > 1:
+            assert body["links"]["previous"].startswith("http://testserver/v1/attendees?")
+        else:
+            assert "previous" not in body["links"]
+        url = body["links"].get("next")
+    assert pages == 3
+    assert len(seen) == len(set(seen)) == 120
+    assert sorted(seen) == sorted(created)
+
+
+def test_links_keep_the_query_and_follow_verbatim(api, rows):
+    attendees = rows["attendees"]
+    first = api.get("/v1/attendees", {"q[]": f"id:>{attendees[0].pk}", "per_page": 2, "sort": "id:desc"}).json()
+    assert first["total_entries"] == 4
+    links = first["links"]
+    assert links["self"].startswith("http://testserver/v1/attendees?")
+    assert "page=1" in links["self"] and "page=2" in links["next"] and "previous" not in links
+    second = api.get(links["next"]).json()
+    assert [r["id"] for r in first["attendees"] + second["attendees"]] == [a.pk for a in reversed(attendees[1:])]
+    assert "next" not in second["links"]
+    assert api.get(second["links"]["previous"]).json() == first
+
+
+def test_per_page_defaults_to_50_and_is_capped_at_100(api, book):
+    group = book.group()
+    for _ in range(101):
+        book.attendee(appointment=group, resident=book.patient())
+    assert len(api.get("/v1/attendees").json()["attendees"]) == 50
+    assert len(api.get("/v1/attendees", {"per_page": 500}).json()["attendees"]) == 100
+
+
+def test_a_page_past_the_end_is_empty_with_the_exact_total(api, rows):
+    body = api.get("/v1/attendees", {"page": 7}).json()
+    assert body["attendees"] == [] and body["total_entries"] == 5
+    assert "next" not in body["links"]
+
+
+# The parser on its own -------------------------------------------------------------------------------------
+def test_parser_reads_the_longest_operator():
+    fields = {"id": filters.Filter("id", filters.INTEGER)}
+    assert filters.parse("id:>=5", fields)[1:] == (">=", "5")
+    assert filters.parse("id:!=5", fields)[1:] == ("!=", "5")
+    assert filters.parse("id:!?", fields)[1:] == ("!?", "")
+
+
+def test_string_date_and_boolean_operators():
+    fields = {
+        "name": filters.Filter("last_name", filters.STRING),
+        "born": filters.Filter("date_of_birth", filters.DATE),
+        "flag": filters.Filter("in_home_care", filters.BOOLEAN),
+    }
+
+    def cond(raw):
+        return str(filters.condition(*filters.parse(raw, fields), raw))
+
+    assert "icontains" in cond("name:~smi")
+    assert "iregex" in cond("name:~~sm%th")
+    assert "'^sm.*th$'" in cond("name:~~sm%th")
+    assert "date_of_birth__month" in cond("born:=****-05-**") and "year" not in cond("born:=****-05-**")
+    assert "date_of_birth__gt" in cond("born:>1937-01-21")
+    assert "in_home_care', True" in cond("flag:=true")
+    for bad in ("born:=1937-02-30", "born:>21-01-1937", "flag:=yes", "flag:>true", "name:>a"):
+        with pytest.raises(filters.BadQuery):
+            filters.condition(*filters.parse(bad, fields), bad)
