@@ -1,16 +1,18 @@
 """The mapping between Cliniko's fields and the shared schema, one explicit field list per resource."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from healthdesk.partners.cliniko import vocab
 from healthdesk.partners.cliniko.fields import (
+    LINK_SCHEMA,
     ClinikoInput,
     IdField,
     LinkField,
     SelfLinkField,
     UtcDateTimeField,
 )
-from scheduling.choices import CancellationReason
+from scheduling.choices import AppointmentKind, CancellationReason
 
 
 # Attendees -------------------------------------------------------------------------------------------------
@@ -63,3 +65,171 @@ class CancelInput(ClinikoInput):
 
     def validate_cancellation_reason(self, value):
         return int(value)
+
+
+# Appointments and bookings ---------------------------------------------------------------------------------
+def _note(value):
+    return value or None
+
+
+class AppointmentTimesOutput(serializers.Serializer):
+    """What every booking type shares; `ends_at` is the start plus the duration."""
+
+    id = serializers.IntegerField(source="pk")
+    created_at = UtcDateTimeField()
+    updated_at = UtcDateTimeField()
+    starts_at = UtcDateTimeField()
+    ends_at = UtcDateTimeField()
+    deleted_at = UtcDateTimeField(allow_null=True)
+
+
+class IndividualAppointmentOutput(AppointmentTimesOutput):
+    """An individual appointment; the attendance fields are its one attendee's."""
+
+    cancelled_at = UtcDateTimeField(allow_null=True)
+    cancellation_note = serializers.SerializerMethodField()
+    cancellation_reason = serializers.IntegerField(allow_null=True)
+    cancellation_reason_description = serializers.SerializerMethodField()
+    booking_ip_address = serializers.SerializerMethodField()
+    did_not_arrive = serializers.SerializerMethodField()
+    patient_arrived = serializers.SerializerMethodField()
+    email_reminder_sent = serializers.SerializerMethodField()
+    sms_reminder_sent = serializers.SerializerMethodField()
+    invoice_status = serializers.SerializerMethodField()
+    treatment_note_status = serializers.SerializerMethodField()
+    online_booking_policy_accepted = serializers.SerializerMethodField()
+    notes = serializers.CharField(source="details", allow_null=True)
+    patient_name = serializers.SerializerMethodField()
+    patient = serializers.SerializerMethodField()
+    attendees = LinkField("individual_appointments/{}/attendees", source="pk")
+    links = SelfLinkField("individual_appointments/{}", source="pk")
+
+    def attendee(self, appointment):
+        # The prefetched attendees (deleted ones left out); an individual appointment has at most one.
+        attendees = list(appointment.attendees.all())
+        return attendees[0] if attendees else None
+
+    def _from_attendee(self, appointment, name, default=None):
+        attendee = self.attendee(appointment)
+        return getattr(attendee, name) if attendee is not None else default
+
+    def get_cancellation_note(self, appointment) -> str | None:
+        return _note(appointment.cancellation_note)
+
+    def get_cancellation_reason_description(self, appointment) -> str:
+        return vocab.cancellation_reason_description(appointment.cancellation_reason)
+
+    def get_booking_ip_address(self, appointment) -> str | None:
+        return self._from_attendee(appointment, "booking_ip_address")
+
+    def get_did_not_arrive(self, appointment) -> bool:
+        return self._from_attendee(appointment, "arrived") is False
+
+    def get_patient_arrived(self, appointment) -> bool:
+        return self._from_attendee(appointment, "arrived") is True
+
+    def get_email_reminder_sent(self, appointment) -> bool:
+        return self._from_attendee(appointment, "email_reminder_sent", False)
+
+    def get_sms_reminder_sent(self, appointment) -> bool:
+        return self._from_attendee(appointment, "sms_reminder_sent", False)
+
+    def get_invoice_status(self, appointment) -> int | None:
+        return self._from_attendee(appointment, "invoice_status")
+
+    def get_treatment_note_status(self, appointment) -> int | None:
+        return self._from_attendee(appointment, "treatment_note_status")
+
+    def get_online_booking_policy_accepted(self, appointment) -> bool | None:
+        return self._from_attendee(appointment, "online_booking_policy_accepted")
+
+    def get_patient_name(self, appointment) -> str | None:
+        attendee = self.attendee(appointment)
+        return attendee.resident.full_name if attendee is not None else None
+
+    @extend_schema_field(LINK_SCHEMA)
+    def get_patient(self, appointment):
+        attendee = self.attendee(appointment)
+        if attendee is None:
+            return None
+        return {"links": {"self": f"{self.context['root']}patients/{attendee.resident_id}"}}
+
+
+class GroupAppointmentOutput(AppointmentTimesOutput):
+    max_attendees = serializers.IntegerField(allow_null=True)
+    notes = serializers.CharField(source="details", allow_null=True)
+    patient_ids = serializers.SerializerMethodField()
+    attendees = LinkField("group_appointments/{}/attendees", source="pk")
+    links = SelfLinkField("group_appointments/{}", source="pk")
+
+    def get_patient_ids(self, appointment) -> list[int]:
+        return [a.resident_id for a in appointment.attendees.all() if a.cancelled_at is None]
+
+
+class UnavailableBlockOutput(AppointmentTimesOutput):
+    notes = serializers.CharField(source="details", allow_null=True)
+    links = SelfLinkField("bookings/{}", source="pk")
+
+
+BOOKING_SHAPES = {
+    AppointmentKind.INDIVIDUAL: IndividualAppointmentOutput,
+    AppointmentKind.GROUP: GroupAppointmentOutput,
+    AppointmentKind.UNAVAILABLE: UnavailableBlockOutput,
+}
+
+
+class BookingOutput(serializers.Serializer):
+    """A booking in the shape of its own type, with `links.self` pointing at `/v1/bookings/:id`."""
+
+    def to_representation(self, appointment):
+        data = BOOKING_SHAPES[appointment.kind](appointment, context=self.context).data
+        data["links"] = {"self": f"{self.context['root']}bookings/{appointment.pk}"}
+        return data
+
+
+class AppointmentInput(ClinikoInput):
+    """Fields individual and group appointments share. `appointment_type_id` and `business_id` are accepted
+    and ignored: healthdesk has no appointment types or businesses."""
+
+    starts_at = UtcDateTimeField()
+    ends_at = UtcDateTimeField(required=False, allow_null=True)
+    practitioner_id = IdField(required=False, allow_null=True)
+    appointment_type_id = IdField(required=False, allow_null=True)
+    business_id = IdField(required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+
+    def validate(self, data):
+        starts_at = data.get("starts_at") or getattr(self.instance, "starts_at", None)
+        ends_at = data.get("ends_at")
+        if ends_at is not None and starts_at is not None and ends_at <= starts_at:
+            raise serializers.ValidationError({"ends_at": "must be after starts_at"})
+        return data
+
+    def to_domain(self):
+        """The validated fields as appointment service arguments."""
+        data = dict(self.validated_data)
+        data.pop("appointment_type_id", None)
+        data.pop("business_id", None)
+        fields = {}
+        if "starts_at" in data:
+            fields["starts_at"] = data["starts_at"]
+        if data.get("ends_at") is not None:
+            starts_at = data.get("starts_at") or self.instance.starts_at
+            fields["duration_minutes"] = int((data["ends_at"] - starts_at).total_seconds() // 60)
+        if "practitioner_id" in data:
+            fields["practitioner"] = data["practitioner_id"]
+        if "notes" in data:
+            fields["details"] = data["notes"] or ""
+        if "patient_id" in data:
+            fields["resident"] = data["patient_id"]
+        if data.get("max_attendees") is not None or "max_attendees" in data:
+            fields["max_attendees"] = data["max_attendees"]
+        return fields
+
+
+class IndividualAppointmentInput(AppointmentInput):
+    patient_id = IdField()
+
+
+class GroupAppointmentInput(AppointmentInput):
+    max_attendees = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=10_000)

@@ -1,11 +1,21 @@
 """One view per documented Cliniko endpoint: authenticate, validate, one domain call, serialize."""
 
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from healthdesk.exceptions import Conflict, Invalid, NotFound
+from healthdesk.exceptions import Conflict, DomainError, Invalid, NotFound
 from healthdesk.partners.base import PartnerAPIView
 from healthdesk.partners.cliniko import filters
 from healthdesk.partners.cliniko import serializers as cliniko
@@ -37,10 +47,10 @@ class ClinikoView(PartnerAPIView):
     def context(self):
         return {"request": self.request, "root": api_root(self.request)}
 
-    def valid(self, serializer_class):
-        data = serializer_class(data=self.request.data)
+    def valid(self, serializer_class, instance=None):
+        data = serializer_class(instance, data=self.request.data, partial=instance is not None)
         data.is_valid(raise_exception=True)
-        return data.validated_data
+        return data
 
     def output(self, serializer_class, instance, status=200, headers=None):
         return Response(serializer_class(instance, context=self.context()).data, status=status, headers=headers)
@@ -65,6 +75,25 @@ class ClinikoListView(ClinikoView):
             filters.parse(raw, self.filter_fields)
         queryset = filters.filter_queryset(self.rows(**kwargs), params, self.filter_fields).order_by(*order)
         return paginated_response(self.request, queryset, self.key, self.output_serializer, self.context())
+
+
+# The schema's names for what Cliniko calls otherwise, so a domain error names the field the partner sent.
+API_FIELD_NAMES = {
+    "practitioner": "practitioner_id", "resident": "patient_id", "duration_minutes": "ends_at", "details": "notes",
+}
+
+
+@contextmanager
+def api_field_names():
+    """Rename the field of a domain error raised inside to the API's name for it."""
+    try:
+        yield
+    except DomainError as exc:
+        exc.field = API_FIELD_NAMES.get(exc.field, exc.field)
+        raise
+    except DjangoValidationError as exc:
+        name, messages = next(iter(exc.message_dict.items())) if hasattr(exc, "error_dict") else (None, exc.messages)
+        raise Invalid(messages[0], field=API_FIELD_NAMES.get(name, name)) from None
 
 
 def from_body(lookup, field, **kwargs):
@@ -190,7 +219,7 @@ class ClinikoAttendees(ClinikoAttendeeListView):
         ],
     )
     def post(self, request):
-        data = self.valid(cliniko.AttendeeCreateInput)
+        data = dict(self.valid(cliniko.AttendeeCreateInput).validated_data)
         appointment = from_body(
             scheduling_selectors.appointment_get, "booking_id", organisation=self.organisation,
             pk=data.pop("booking_id"),
@@ -285,7 +314,7 @@ class ClinikoAttendee(ClinikoView):
     )
     def put(self, request, pk):
         attendee = self.attendee(pk)
-        data = self.valid(cliniko.AttendeeUpdateInput)
+        data = self.valid(cliniko.AttendeeUpdateInput).validated_data
         attendee = scheduling_services.attendee_update(attendee=attendee, actor=self.actor, **data)
         return self.output(cliniko.AttendeeOutput, attendee)
 
@@ -317,7 +346,7 @@ class ClinikoAttendeeCancel(ClinikoView):
     )
     def patch(self, request, pk):
         attendee = scheduling_selectors.attendee_get(organisation=self.organisation, pk=pk)
-        data = self.valid(cliniko.CancelInput)
+        data = self.valid(cliniko.CancelInput).validated_data
         try:
             scheduling_services.attendee_cancel(
                 attendee=attendee, actor=self.actor, reason=data["cancellation_reason"],
@@ -331,3 +360,295 @@ class ClinikoAttendeeCancel(ClinikoView):
                 f"with PATCH /v1/individual_appointments/{attendee.appointment_id}/cancel."
             ) from None
         return Response(status=204)
+
+
+# Individual and group appointments -------------------------------------------------------------------------
+APPOINTMENT_FILTERS = {
+    "created_at": Filter("created_at", DATETIME),
+    "id": Filter("id", INTEGER),
+    "practitioner_id": Filter("practitioner_id", INTEGER),
+    "starts_at": Filter("starts_at", DATETIME),
+    "updated_at": Filter("updated_at", DATETIME),
+}
+INDIVIDUAL_FILTERS = {**APPOINTMENT_FILTERS, "patient_id": Filter("attendees__resident_id", INTEGER)}
+INDIVIDUAL_EXAMPLE = {
+    "id": 1, "created_at": "2016-06-28T21:33:26Z", "updated_at": "2016-06-28T21:33:26Z",
+    "starts_at": "2016-07-01T09:00:00Z", "ends_at": "2016-07-01T09:30:00Z", "deleted_at": None,
+    "cancelled_at": None, "cancellation_note": None, "cancellation_reason": None,
+    "cancellation_reason_description": "", "booking_ip_address": None, "did_not_arrive": False,
+    "patient_arrived": False, "email_reminder_sent": False, "sms_reminder_sent": False, "invoice_status": None,
+    "treatment_note_status": None, "online_booking_policy_accepted": None, "notes": None,
+    "patient_name": "Anna Ester",
+    "patient": {"links": {"self": "https://api.au1.cliniko.com/v1/patients/82"}},
+    "attendees": {"links": {"self": "https://api.au1.cliniko.com/v1/individual_appointments/1/attendees"}},
+    "links": {"self": "https://api.au1.cliniko.com/v1/individual_appointments/1"},
+}
+GROUP_EXAMPLE = {
+    "id": 2, "created_at": "2016-06-28T21:33:26Z", "updated_at": "2016-06-28T21:33:26Z",
+    "starts_at": "2016-07-01T10:00:00Z", "ends_at": "2016-07-01T11:00:00Z", "deleted_at": None,
+    "max_attendees": 8, "notes": "Hydrotherapy", "patient_ids": [82, 83],
+    "attendees": {"links": {"self": "https://api.au1.cliniko.com/v1/group_appointments/2/attendees"}},
+    "links": {"self": "https://api.au1.cliniko.com/v1/group_appointments/2"},
+}
+
+
+class ClinikoAppointmentView(ClinikoView):
+    """Appointments of one kind, read with their attendees (and the attendees' residents) prefetched."""
+
+    kind = AppointmentKind.INDIVIDUAL
+    output_serializer = cliniko.IndividualAppointmentOutput
+    input_serializer = cliniko.IndividualAppointmentInput
+
+    def appointments(self, **options):
+        return scheduling_selectors.appointment_list(
+            organisation=self.organisation, kind=self.kind, **options
+        ).prefetch_related("attendees__resident")
+
+    def appointment(self, pk, include_deleted=False):
+        # Reads show deleted appointments (so every booking link resolves); writes only touch live ones.
+        return scheduling_selectors.appointment_get(
+            organisation=self.organisation, pk=pk, kind=self.kind, include_deleted=include_deleted
+        )
+
+    def shown(self, pk, status=200, headers=None):
+        appointment = self.appointments(include_deleted=True).get(pk=pk)
+        return self.output(self.output_serializer, appointment, status=status, headers=headers)
+
+    def create(self):
+        data = self.valid(self.input_serializer)
+        with api_field_names():
+            appointment = scheduling_services.appointment_create(
+                organisation=self.organisation, actor=self.actor, kind=self.kind, **data.to_domain()
+            )
+        location = f"{api_root(self.request)}{self.plural}/{appointment.pk}"
+        return self.shown(appointment.pk, status=201, headers={"Location": location})
+
+    def update(self, pk):
+        appointment = self.appointment(pk)
+        fields = self.valid(self.input_serializer, instance=appointment).to_domain()
+        with api_field_names():
+            scheduling_services.appointment_update(
+                appointment=appointment, actor=self.actor, resident=fields.pop("resident", None), **fields
+            )
+        return self.shown(appointment.pk)
+
+    def destroy(self, pk):
+        scheduling_services.appointment_delete(appointment=self.appointment(pk), actor=self.actor)
+        return Response(status=204)
+
+
+class ClinikoAppointmentListView(ClinikoAppointmentView, ClinikoListView):
+    def rows(self, **kwargs):
+        return self.appointments(include_cancelled=False)
+
+
+class ClinikoIndividualAppointments(ClinikoAppointmentListView):
+    """`GET /v1/individual_appointments` (neither cancelled nor deleted) and `POST`."""
+
+    key = plural = "individual_appointments"
+    filter_fields = INDIVIDUAL_FILTERS
+
+    @extend_schema(
+        tags=TAGS, operation_id="cliniko_individual_appointments_list", parameters=LIST_PARAMETERS,
+        responses={200: envelope("ClinikoIndividualAppointmentList", key, cliniko.IndividualAppointmentOutput),
+                   **ERRORS},
+        summary="Get individual appointments",
+    )
+    def get(self, request):
+        return self.list()
+
+    @extend_schema(
+        tags=TAGS, operation_id="cliniko_individual_appointments_create", summary="Create individual appointment",
+        request=cliniko.IndividualAppointmentInput,
+        responses={201: cliniko.IndividualAppointmentOutput, **WRITE_ERRORS},
+        examples=[
+            OpenApiExample("Create", request_only=True, value={
+                "starts_at": "2016-07-01T09:00:00Z", "ends_at": "2016-07-01T09:30:00Z", "patient_id": "82",
+                "practitioner_id": "3", "appointment_type_id": "1", "business_id": "1",
+            }),
+            OpenApiExample("Created", value=INDIVIDUAL_EXAMPLE, response_only=True, status_codes=["201"]),
+        ],
+    )
+    def post(self, request):
+        return self.create()
+
+
+class ClinikoIndividualAppointment(ClinikoAppointmentView):
+    """`GET`, `PUT`/`PATCH`, `DELETE /v1/individual_appointments/:id`."""
+
+    plural = "individual_appointments"
+
+    @extend_schema(
+        tags=TAGS, operation_id="cliniko_individual_appointment_get", parameters=[ID],
+        responses={200: cliniko.IndividualAppointmentOutput, **ERRORS}, summary="Get individual appointment",
+        examples=[OpenApiExample("Individual appointment", value=INDIVIDUAL_EXAMPLE, response_only=True)],
+    )
+    def get(self, request, pk):
+        return self.shown(self.appointment(pk, include_deleted=True).pk)
+
+    @extend_schema(
+        tags=TAGS, operation_id="cliniko_individual_appointment_update", parameters=[ID],
+        request=cliniko.IndividualAppointmentInput, responses={200: cliniko.IndividualAppointmentOutput,
+                                                               **WRITE_ERRORS},
+        summary="Update individual appointment",
+    )
+    def put(self, request, pk):
+        return self.update(pk)
+
+    @extend_schema(
+        tags=TAGS, operation_id="cliniko_individual_appointment_patch", parameters=[ID],
+        request=cliniko.IndividualAppointmentInput, responses={200: cliniko.IndividualAppointmentOutput,
+                                                               **WRITE_ERRORS},
+        summary="Update individual appointment",
+    )
+    def patch(self, request, pk):
+        return self.update(pk)
+
+    @extend_schema(
+        tags=TAGS, operation_id="cliniko_individual_appointment_delete", parameters=[ID],
+        responses={204: None, **ERRORS}, summary="Delete individual appointment",
+    )
+    def delete(self, request, pk):
+        return self.destroy(pk)
+
+
+class ClinikoIndividualAppointmentCancel(ClinikoAppointmentView):
+    """`PATCH /v1/individual_appointments/:id/cancel`: the appointment and its attendee are cancelled."""
+
+    @extend_schema(
+        tags=TAGS, operation_id="cliniko_individual_appointment_cancel", parameters=[ID],
+        request=cliniko.CancelInput, responses={204: None, **WRITE_ERRORS}, summary="Cancel individual appointment",
+        examples=[OpenApiExample(
+            "Cancel", value={"cancellation_reason": 50, "cancellation_note": "A note"}, request_only=True
+        )],
+    )
+    def patch(self, request, pk):
+        appointment = self.appointment(pk)
+        data = self.valid(cliniko.CancelInput).validated_data
+        scheduling_services.appointment_cancel(
+            appointment=appointment, actor=self.actor, reason=data["cancellation_reason"],
+            note=data.get("cancellation_note") or "",
+        )
+        return Response(status=204)
+
+
+class ClinikoGroupAppointments(ClinikoAppointmentListView):
+    """`GET /v1/group_appointments` (not deleted) and `POST`."""
+
+    kind = AppointmentKind.GROUP
+    output_serializer = cliniko.GroupAppointmentOutput
+    input_serializer = cliniko.GroupAppointmentInput
+    key = plural = "group_appointments"
+    filter_fields = APPOINTMENT_FILTERS
+
+    @extend_schema(
+        tags=TAGS, operation_id="cliniko_group_appointments_list", parameters=LIST_PARAMETERS,
+        responses={200: envelope("ClinikoGroupAppointmentList", key, cliniko.GroupAppointmentOutput), **ERRORS},
+        summary="Get group appointments",
+    )
+    def get(self, request):
+        return self.list()
+
+    @extend_schema(
+        tags=TAGS, operation_id="cliniko_group_appointments_create", summary="Create group appointment",
+        request=cliniko.GroupAppointmentInput, responses={201: cliniko.GroupAppointmentOutput, **WRITE_ERRORS},
+        examples=[
+            OpenApiExample("Create", request_only=True, value={
+                "starts_at": "2016-07-01T10:00:00Z", "ends_at": "2016-07-01T11:00:00Z", "practitioner_id": "3",
+                "max_attendees": 8, "notes": "Hydrotherapy",
+            }),
+            OpenApiExample("Created", value=GROUP_EXAMPLE, response_only=True, status_codes=["201"]),
+        ],
+    )
+    def post(self, request):
+        return self.create()
+
+
+class ClinikoGroupAppointment(ClinikoAppointmentView):
+    """`GET`, `PUT`/`PATCH`, `DELETE /v1/group_appointments/:id`."""
+
+    kind = AppointmentKind.GROUP
+    output_serializer = cliniko.GroupAppointmentOutput
+    input_serializer = cliniko.GroupAppointmentInput
+    plural = "group_appointments"
+
+    @extend_schema(
+        tags=TAGS, operation_id="cliniko_group_appointment_get", parameters=[ID],
+        responses={200: cliniko.GroupAppointmentOutput, **ERRORS}, summary="Get group appointment",
+        examples=[OpenApiExample("Group appointment", value=GROUP_EXAMPLE, response_only=True)],
+    )
+    def get(self, request, pk):
+        return self.shown(self.appointment(pk, include_deleted=True).pk)
+
+    @extend_schema(
+        tags=TAGS, operation_id="cliniko_group_appointment_update", parameters=[ID],
+        request=cliniko.GroupAppointmentInput, responses={200: cliniko.GroupAppointmentOutput, **WRITE_ERRORS},
+        summary="Update group appointment",
+    )
+    def put(self, request, pk):
+        return self.update(pk)
+
+    @extend_schema(
+        tags=TAGS, operation_id="cliniko_group_appointment_patch", parameters=[ID],
+        request=cliniko.GroupAppointmentInput, responses={200: cliniko.GroupAppointmentOutput, **WRITE_ERRORS},
+        summary="Update group appointment",
+    )
+    def patch(self, request, pk):
+        return self.update(pk)
+
+    @extend_schema(
+        tags=TAGS, operation_id="cliniko_group_appointment_delete", parameters=[ID],
+        responses={204: None, **ERRORS}, summary="Delete group appointment",
+    )
+    def delete(self, request, pk):
+        return self.destroy(pk)
+
+
+# Bookings --------------------------------------------------------------------------------------------------
+BOOKING = PolymorphicProxySerializer(
+    component_name="ClinikoBooking",
+    serializers=[cliniko.IndividualAppointmentOutput, cliniko.GroupAppointmentOutput, cliniko.UnavailableBlockOutput],
+    resource_type_field_name=None,
+)
+
+
+class ClinikoBookingView(ClinikoView):
+    """Every kind of appointment, read-only, each in its own type's shape."""
+
+    def bookings(self, **options):
+        return scheduling_selectors.appointment_list(organisation=self.organisation, **options).prefetch_related(
+            "attendees__resident"
+        )
+
+
+class ClinikoBookings(ClinikoBookingView, ClinikoListView):
+    key = "bookings"
+    output_serializer = cliniko.BookingOutput
+    filter_fields = APPOINTMENT_FILTERS
+
+    def rows(self, **kwargs):
+        return self.bookings(include_cancelled=False)
+
+    @extend_schema(
+        tags=TAGS, operation_id="cliniko_bookings_list", parameters=LIST_PARAMETERS, summary="Get bookings",
+        responses={200: inline_serializer("ClinikoBookingList", {
+            "bookings": serializers.ListField(child=BOOKING), "total_entries": serializers.IntegerField(),
+            "links": LINKS,
+        }), **ERRORS},
+    )
+    def get(self, request):
+        return self.list()
+
+
+class ClinikoBooking(ClinikoBookingView):
+    @extend_schema(
+        tags=TAGS, operation_id="cliniko_booking_get", parameters=[ID], responses={200: BOOKING, **ERRORS},
+        summary="Get booking",
+        examples=[OpenApiExample(
+            "Booking", response_only=True,
+            value={**INDIVIDUAL_EXAMPLE, "links": {"self": "https://api.au1.cliniko.com/v1/bookings/1"}},
+        )],
+    )
+    def get(self, request, pk):
+        booking = scheduling_selectors.appointment_get(organisation=self.organisation, pk=pk, include_deleted=True)
+        return self.output(cliniko.BookingOutput, self.bookings(include_deleted=True).get(pk=booking.pk))
