@@ -3,7 +3,7 @@
 from django.db.models import Prefetch
 
 from healthdesk.exceptions import NotFound
-from scheduling.models import Appointment, Attendee
+from scheduling.models import Appointment, Attendee, Invoice
 
 
 def appointment_list(
@@ -55,3 +55,21 @@ def attendee_get(*, organisation, pk, field="id"):
         return Attendee.objects.select_related("appointment").get(organisation=organisation, pk=int(pk))
     except (Attendee.DoesNotExist, ValueError, TypeError):
         raise NotFound("Unknown attendee.", field=field) from None
+
+
+def invoice_list(*, organisation, attendee=None, include_deleted=False):
+    """Invoices of the organisation (of one attendee, when given), with their attendee joined."""
+    qs = Invoice.objects.filter(organisation=organisation).select_related("attendee")
+    if attendee is not None:
+        qs = qs.filter(attendee=attendee)
+    if not include_deleted:
+        qs = qs.filter(deleted_at__isnull=True)
+    return qs.order_by("issue_date", "id")
+
+
+def invoice_get(*, organisation, pk, field="id"):
+    """One invoice of the organisation, deleted or not, or NotFound naming `field`."""
+    try:
+        return invoice_list(organisation=organisation, include_deleted=True).get(pk=int(pk))
+    except (Invoice.DoesNotExist, ValueError, TypeError):
+        raise NotFound("Unknown invoice.", field=field) from None

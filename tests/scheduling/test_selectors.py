@@ -6,7 +6,7 @@ from django.utils import timezone
 from healthdesk.exceptions import NotFound
 from scheduling import selectors
 from scheduling.choices import AppointmentKind
-from tests.factories import AppointmentFactory, AttendeeFactory, ResidentFactory
+from tests.factories import AppointmentFactory, AttendeeFactory, InvoiceFactory, ResidentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +44,20 @@ def test_attendee_list_of_one_appointment_by_state(tenant):
     assert list(selectors.attendee_list(organisation=organisation, appointment=group)) == [live]
     assert list(selectors.attendee_list(organisation=organisation, appointment=group, state="deleted")) == [gone]
     assert set(selectors.attendee_list(organisation=organisation, appointment=group, state="all")) == {live, gone}
+
+
+def test_invoice_list_and_get_stay_within_the_organisation(tenant, other_tenant):
+    attendee = AttendeeFactory(organisation=tenant.organisation)
+    kept = InvoiceFactory(organisation=tenant.organisation, attendee=attendee)
+    deleted = InvoiceFactory(organisation=tenant.organisation, attendee=attendee, deleted_at=timezone.now())
+    elsewhere = InvoiceFactory(organisation=tenant.organisation)
+    theirs = InvoiceFactory(organisation=other_tenant.organisation)
+    organisation = tenant.organisation
+    assert set(selectors.invoice_list(organisation=organisation)) == {kept, elsewhere}
+    assert list(selectors.invoice_list(organisation=organisation, attendee=attendee)) == [kept]
+    assert set(selectors.invoice_list(organisation=organisation, attendee=attendee, include_deleted=True)) == {
+        kept, deleted
+    }
+    assert selectors.invoice_get(organisation=organisation, pk=deleted.pk) == deleted
+    with pytest.raises(NotFound):
+        selectors.invoice_get(organisation=organisation, pk=theirs.pk)

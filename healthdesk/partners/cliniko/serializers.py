@@ -233,3 +233,132 @@ class IndividualAppointmentInput(AppointmentInput):
 
 class GroupAppointmentInput(AppointmentInput):
     max_attendees = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=10_000)
+
+
+# Patients --------------------------------------------------------------------------------------------------
+PATIENT_FIELD_NAMES = {
+    "titles": "title", "home_address1": "address_1", "home_address2": "address_2", "home_city": "city",
+    "home_state": "state", "home_zip": "post_code", "reference_code": "old_reference_id", "gender": "sex",
+    "phone_number": "patient_phone_numbers", "fax_number": "patient_phone_numbers",
+}
+
+
+class PhoneNumberOutput(serializers.Serializer):
+    phone_type = serializers.CharField()
+    number = serializers.CharField()
+
+
+class PatientOutput(serializers.Serializer):
+    """A patient is a resident; Cliniko's address and reference names map onto the resident's columns."""
+
+    id = serializers.IntegerField(source="pk")
+    created_at = UtcDateTimeField()
+    updated_at = UtcDateTimeField()
+    archived_at = UtcDateTimeField(allow_null=True)
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    preferred_first_name = serializers.CharField()
+    title = serializers.CharField(source="titles")
+    email = serializers.CharField()
+    date_of_birth = serializers.DateField(allow_null=True)
+    sex = serializers.SerializerMethodField()
+    gender = serializers.SerializerMethodField()
+    address_1 = serializers.CharField(source="home_address1")
+    address_2 = serializers.CharField(source="home_address2")
+    city = serializers.CharField(source="home_city")
+    state = serializers.CharField(source="home_state")
+    post_code = serializers.CharField(source="home_zip")
+    country = serializers.CharField()
+    notes = serializers.CharField()
+    old_reference_id = serializers.CharField(source="reference_code")
+    patient_phone_numbers = serializers.SerializerMethodField()
+    links = SelfLinkField("patients/{}", source="pk")
+
+    def get_sex(self, resident) -> str | None:
+        return vocab.SEX.get(resident.gender)
+
+    def get_gender(self, resident) -> str | None:
+        return vocab.SEX.get(resident.gender)
+
+    @extend_schema_field(PhoneNumberOutput(many=True))
+    def get_patient_phone_numbers(self, resident):
+        numbers = [("Home", resident.phone_number), ("Fax", resident.fax_number)]
+        return [{"phone_type": kind, "number": number} for kind, number in numbers if number]
+
+
+class PhoneNumberInput(ClinikoInput):
+    phone_type = serializers.ChoiceField(choices=["Mobile", "Home", "Work", "Fax", "Other"])
+    number = serializers.CharField(max_length=40)
+
+
+class PatientInput(ClinikoInput):
+    first_name = serializers.CharField(max_length=255)
+    last_name = serializers.CharField(max_length=255)
+    preferred_first_name = serializers.CharField(max_length=255, required=False, allow_blank=True, allow_null=True)
+    title = serializers.CharField(max_length=100, required=False, allow_blank=True, allow_null=True)
+    email = serializers.EmailField(required=False, allow_blank=True, allow_null=True)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    sex = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    address_1 = serializers.CharField(max_length=255, required=False, allow_blank=True, allow_null=True)
+    address_2 = serializers.CharField(max_length=255, required=False, allow_blank=True, allow_null=True)
+    city = serializers.CharField(max_length=100, required=False, allow_blank=True, allow_null=True)
+    state = serializers.CharField(max_length=100, required=False, allow_blank=True, allow_null=True)
+    post_code = serializers.CharField(max_length=20, required=False, allow_blank=True, allow_null=True)
+    country = serializers.CharField(max_length=100, required=False, allow_blank=True, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    old_reference_id = serializers.CharField(max_length=100, required=False, allow_blank=True, allow_null=True)
+    patient_phone_numbers = PhoneNumberInput(many=True, required=False)
+
+    def validate_sex(self, value):
+        if not value:
+            return ""
+        gender = vocab.GENDER_FROM_SEX.get(value.strip().lower())
+        if gender is None:
+            raise serializers.ValidationError("must be Male, Female or Other")
+        return gender
+
+    def validate_patient_phone_numbers(self, numbers):
+        kinds = [n["phone_type"] for n in numbers]
+        if kinds.count("Fax") > 1 or len(kinds) - kinds.count("Fax") > 1:
+            raise serializers.ValidationError("holds at most one fax and one other number")
+        return numbers
+
+    def to_domain(self):
+        """The validated fields as resident service arguments."""
+        fields = {}
+        reverse = {api: column for column, api in PATIENT_FIELD_NAMES.items() if api != "patient_phone_numbers"}
+        for name, value in self.validated_data.items():
+            if name == "patient_phone_numbers":
+                fields["phone_number"] = next((n["number"] for n in value if n["phone_type"] != "Fax"), "")
+                fields["fax_number"] = next((n["number"] for n in value if n["phone_type"] == "Fax"), "")
+            elif name == "date_of_birth":
+                fields[name] = value
+            else:
+                fields[reverse.get(name, name)] = value or ""
+        return fields
+
+
+# Invoices --------------------------------------------------------------------------------------------------
+class InvoiceOutput(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    number = serializers.IntegerField()
+    issue_date = serializers.DateField()
+    status = serializers.IntegerField()
+    status_description = serializers.SerializerMethodField()
+    total_amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    tax_amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    net_amount = serializers.SerializerMethodField()
+    notes = serializers.CharField()
+    closed_at = UtcDateTimeField(allow_null=True)
+    deleted_at = UtcDateTimeField(allow_null=True)
+    created_at = UtcDateTimeField()
+    updated_at = UtcDateTimeField()
+    appointment = LinkField("bookings/{}", source="attendee.appointment_id")
+    patient = LinkField("patients/{}", source="attendee.resident_id")
+    links = SelfLinkField("invoices/{}", source="pk")
+
+    def get_status_description(self, invoice) -> str:
+        return vocab.INVOICE_STATUS_DESCRIPTIONS.get(invoice.status, "")
+
+    def get_net_amount(self, invoice) -> str:
+        return str(invoice.total_amount - invoice.tax_amount)

@@ -44,4 +44,11 @@ urlpatterns = [
          name="cliniko-group-appointment"),
     path("v1/bookings", views.ClinikoBookings.as_view(), name="cliniko-bookings"),
     path("v1/bookings/<cliniko_id:pk>", views.ClinikoBooking.as_view(), name="cliniko-booking"),
+    path("v1/patients", views.ClinikoPatients.as_view(), name="cliniko-patients"),
+    path("v1/patients/<cliniko_id:pk>", views.ClinikoPatient.as_view(), name="cliniko-patient"),
+    path("v1/patients/<cliniko_id:pk>/archive", views.ClinikoPatientArchive.as_view(), name="cliniko-patient-archive"),
+    path("v1/attendees/<cliniko_id:pk>/invoices", views.ClinikoAttendeeInvoices.as_view(),
+         name="cliniko-attendee-invoices"),
+    path("v1/invoices", views.ClinikoInvoices.as_view(), name="cliniko-invoices"),
+    path("v1/invoices/<cliniko_id:pk>", views.ClinikoInvoice.as_view(), name="cliniko-invoice"),
 ]

@@ -15,12 +15,14 @@ from rest_framework import serializers
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
+from directory import selectors as directory_selectors
+from directory import services as directory_services
 from healthdesk.exceptions import Conflict, DomainError, Invalid, NotFound
 from healthdesk.partners.base import PartnerAPIView
 from healthdesk.partners.cliniko import filters
 from healthdesk.partners.cliniko import serializers as cliniko
 from healthdesk.partners.cliniko.auth import ClinikoAuthentication, ClinikoThrottle
-from healthdesk.partners.cliniko.filters import DATETIME, INTEGER, Filter
+from healthdesk.partners.cliniko.filters import DATE, DATETIME, INTEGER, STRING, Filter
 from healthdesk.partners.cliniko.wire import CLINIKO, UserAgentRequired, api_root, paginated_response
 from scheduling import selectors as scheduling_selectors
 from scheduling import services as scheduling_services
@@ -84,16 +86,16 @@ API_FIELD_NAMES = {
 
 
 @contextmanager
-def api_field_names():
+def api_field_names(names=API_FIELD_NAMES):
     """Rename the field of a domain error raised inside to the API's name for it."""
     try:
         yield
     except DomainError as exc:
-        exc.field = API_FIELD_NAMES.get(exc.field, exc.field)
+        exc.field = names.get(exc.field, exc.field)
         raise
     except DjangoValidationError as exc:
         name, messages = next(iter(exc.message_dict.items())) if hasattr(exc, "error_dict") else (None, exc.messages)
-        raise Invalid(messages[0], field=API_FIELD_NAMES.get(name, name)) from None
+        raise Invalid(messages[0], field=names.get(name, name)) from None
 
 
 def from_body(lookup, field, **kwargs):
@@ -652,3 +654,181 @@ class ClinikoBooking(ClinikoBookingView):
     def get(self, request, pk):
         booking = scheduling_selectors.appointment_get(organisation=self.organisation, pk=pk, include_deleted=True)
         return self.output(cliniko.BookingOutput, self.bookings(include_deleted=True).get(pk=booking.pk))
+
+
+# Patients --------------------------------------------------------------------------------------------------
+PATIENT_FILTERS = {
+    "archived_at": Filter("archived_at", DATETIME),
+    "created_at": Filter("created_at", DATETIME),
+    "date_of_birth": Filter("date_of_birth", DATE),
+    "email": Filter("email", STRING),
+    "first_name": Filter("first_name", STRING),
+    "id": Filter("id", INTEGER),
+    "last_name": Filter("last_name", STRING),
+    "old_reference_id": Filter("reference_code", STRING),
+    "preferred_first_name": Filter("preferred_first_name", STRING),
+    "updated_at": Filter("updated_at", DATETIME),
+}
+PATIENT_EXAMPLE = {
+    "id": 82, "created_at": "2016-06-28T21:33:26Z", "updated_at": "2016-06-28T21:33:26Z", "archived_at": None,
+    "first_name": "Anna", "last_name": "Ester", "preferred_first_name": "", "title": "Mrs", "email": "",
+    "date_of_birth": "1937-01-21", "sex": "Female", "gender": "Female", "address_1": "123 Mockingbird Lane",
+    "address_2": "", "city": "New York", "state": "", "post_code": "534412", "country": "", "notes": "",
+    "old_reference_id": "", "patient_phone_numbers": [{"phone_type": "Home", "number": "0612345678"}],
+    "links": {"self": "https://api.au1.cliniko.com/v1/patients/82"},
+}
+PATIENT_NAMES = {**cliniko.PATIENT_FIELD_NAMES}
+
+
+class ClinikoPatientView(ClinikoView):
+    def patient(self, pk):
+        return directory_selectors.resident_get(organisation=self.organisation, pk=pk, field="id")
+
+
+class ClinikoPatients(ClinikoPatientView, ClinikoListView):
+    """`GET /v1/patients` (archived ones only with an `archived_at` filter, e.g. `archived_at:*`) and `POST`."""
+
+    key = "patients"
+    output_serializer = cliniko.PatientOutput
+    filter_fields = PATIENT_FILTERS
+
+    def rows(self, **kwargs):
+        # Cliniko's `*` ("any value") on archived_at is how a partner asks for archived patients too.
+        archived = any(raw.startswith("archived_at:") for raw in filters.raw_filters(self.request.query_params))
+        return directory_selectors.resident_list(organisation=self.organisation, include_archived=archived)
+
+    @extend_schema(
+        tags=TAGS, operation_id="cliniko_patients_list", parameters=LIST_PARAMETERS, summary="Get patients",
+        responses={200: envelope("ClinikoPatientList", "patients", cliniko.PatientOutput), **ERRORS},
+    )
+    def get(self, request):
+        return self.list()
+
+    @extend_schema(
+        tags=TAGS, operation_id="cliniko_patients_create", summary="Create patient", request=cliniko.PatientInput,
+        responses={201: cliniko.PatientOutput, **WRITE_ERRORS},
+        examples=[
+            OpenApiExample("Create", value={"first_name": "Anna", "last_name": "Ester"}, request_only=True),
+            OpenApiExample("Created", value=PATIENT_EXAMPLE, response_only=True, status_codes=["201"]),
+        ],
+    )
+    def post(self, request):
+        fields = self.valid(cliniko.PatientInput).to_domain()
+        with api_field_names(PATIENT_NAMES):
+            resident = directory_services.resident_create(
+                organisation=self.organisation, actor=self.actor, **fields
+            )
+        location = f"{api_root(request)}patients/{resident.pk}"
+        return self.output(cliniko.PatientOutput, resident, status=201, headers={"Location": location})
+
+
+class ClinikoPatient(ClinikoPatientView):
+    """`GET`, `PUT`/`PATCH /v1/patients/:id`."""
+
+    @extend_schema(
+        tags=TAGS, operation_id="cliniko_patient_get", parameters=[ID], summary="Get patient",
+        responses={200: cliniko.PatientOutput, **ERRORS},
+        examples=[OpenApiExample("Patient", value=PATIENT_EXAMPLE, response_only=True)],
+    )
+    def get(self, request, pk):
+        return self.output(cliniko.PatientOutput, self.patient(pk))
+
+    @extend_schema(
+        tags=TAGS, operation_id="cliniko_patient_update", parameters=[ID], summary="Update patient",
+        request=cliniko.PatientInput, responses={200: cliniko.PatientOutput, **WRITE_ERRORS},
+    )
+    def put(self, request, pk):
+        resident = self.patient(pk)
+        fields = self.valid(cliniko.PatientInput, instance=resident).to_domain()
+        with api_field_names(PATIENT_NAMES):
+            resident = directory_services.resident_update(resident=resident, actor=self.actor, **fields)
+        return self.output(cliniko.PatientOutput, resident)
+
+    @extend_schema(
+        tags=TAGS, operation_id="cliniko_patient_patch", parameters=[ID], summary="Update patient",
+        request=cliniko.PatientInput, responses={200: cliniko.PatientOutput, **WRITE_ERRORS},
+    )
+    def patch(self, request, pk):
+        return self.put(request, pk)
+
+
+class ClinikoPatientArchive(ClinikoPatientView):
+    """`POST /v1/patients/:id/archive`: kept with its history, out of the default list."""
+
+    @extend_schema(
+        tags=TAGS, operation_id="cliniko_patient_archive", parameters=[ID], summary="Archive patient",
+        request=None, responses={204: None, **ERRORS},
+    )
+    def post(self, request, pk):
+        directory_services.resident_archive(resident=self.patient(pk), actor=self.actor)
+        return Response(status=204)
+
+
+# Invoices --------------------------------------------------------------------------------------------------
+INVOICE_FILTERS = {
+    "appointment_id": Filter("attendee__appointment_id", INTEGER),
+    "created_at": Filter("created_at", DATETIME),
+    "id": Filter("id", INTEGER),
+    "issue_date": Filter("issue_date", DATE),
+    "number": Filter("number", INTEGER),
+    "patient_id": Filter("attendee__resident_id", INTEGER),
+    "status": Filter("status", INTEGER),
+    "updated_at": Filter("updated_at", DATETIME),
+}
+INVOICE_EXAMPLE = {
+    "id": 1, "number": 1042, "issue_date": "2016-06-28", "status": 20, "status_description": "Paid",
+    "total_amount": "50.00", "tax_amount": "0.00", "net_amount": "50.00", "notes": "", "closed_at": None,
+    "deleted_at": None, "created_at": "2016-06-28T21:33:26Z", "updated_at": "2016-06-28T21:33:26Z",
+    "appointment": {"links": {"self": "https://api.au1.cliniko.com/v1/bookings/1"}},
+    "patient": {"links": {"self": "https://api.au1.cliniko.com/v1/patients/82"}},
+    "links": {"self": "https://api.au1.cliniko.com/v1/invoices/1"},
+}
+INVOICES = envelope("ClinikoInvoiceList", "invoices", cliniko.InvoiceOutput)
+
+
+class ClinikoInvoiceListView(ClinikoListView):
+    key = "invoices"
+    output_serializer = cliniko.InvoiceOutput
+    filter_fields = INVOICE_FILTERS
+
+
+class ClinikoInvoices(ClinikoInvoiceListView):
+    def rows(self, **kwargs):
+        return scheduling_selectors.invoice_list(organisation=self.organisation)
+
+    @extend_schema(
+        tags=TAGS, operation_id="cliniko_invoices_list", parameters=LIST_PARAMETERS, summary="Get invoices",
+        responses={200: INVOICES, **ERRORS},
+    )
+    def get(self, request):
+        return self.list()
+
+
+class ClinikoAttendeeInvoices(ClinikoInvoiceListView):
+    """`GET /v1/attendees/:id/invoices`: the target of every attendee's `invoices` link."""
+
+    def rows(self, pk):
+        attendee = scheduling_selectors.attendee_get(organisation=self.organisation, pk=pk)
+        return scheduling_selectors.invoice_list(organisation=self.organisation, attendee=attendee)
+
+    @extend_schema(
+        tags=TAGS, operation_id="cliniko_attendee_invoices", parameters=[ID, *LIST_PARAMETERS],
+        responses={200: INVOICES, **ERRORS}, summary="Get an attendee's invoices",
+        examples=[OpenApiExample("Invoices", response_only=True, value={
+            "invoices": [INVOICE_EXAMPLE], "total_entries": 1,
+            "links": {"self": "https://api.au1.cliniko.com/v1/attendees/1/invoices?page=1"},
+        })],
+    )
+    def get(self, request, pk):
+        return self.list(pk=pk)
+
+
+class ClinikoInvoice(ClinikoView):
+    @extend_schema(
+        tags=TAGS, operation_id="cliniko_invoice_get", parameters=[ID], summary="Get invoice",
+        responses={200: cliniko.InvoiceOutput, **ERRORS},
+        examples=[OpenApiExample("Invoice", value=INVOICE_EXAMPLE, response_only=True)],
+    )
+    def get(self, request, pk):
+        invoice = scheduling_selectors.invoice_get(organisation=self.organisation, pk=pk)
+        return self.output(cliniko.InvoiceOutput, invoice)

@@ -23,3 +23,7 @@ INVOICE_STATUS_DESCRIPTIONS = {
 
 def cancellation_reason_description(code):
     return CANCELLATION_REASON_DESCRIPTIONS.get(code, "") if code is not None else ""
+
+# Cliniko's `sex` is free text; the resident holds one of three genders.
+SEX = {"male": "Male", "female": "Female", "other": "Other"}
+GENDER_FROM_SEX = {"male": "male", "m": "male", "female": "female", "f": "female", "other": "other"}
