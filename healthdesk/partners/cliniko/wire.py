@@ -61,12 +61,15 @@ def page_url(request, page):
 def paginated_response(request, queryset, key, serializer_class, context):
     """The list envelope: `{key: [...], "total_entries": n, "links": {self, next?, previous?}}`.
 
-    Two queries whatever the page: an exact COUNT and the page itself (skipped past the end).
+    A fixed number of queries whatever the page: an exact COUNT, the page's ids, then its rows (with the
+    queryset's prefetches). Fetching ids first lets a deep OFFSET walk an index alone, never the table.
     """
     page, per_page = filters.page_params(request.query_params)
     total = queryset.count()
     offset = (page - 1) * per_page
-    rows = list(queryset[offset:offset + per_page]) if offset < total else []
+    ids = list(queryset.values_list("pk", flat=True)[offset:offset + per_page]) if offset < total else []
+    by_pk = {row.pk: row for row in queryset.filter(pk__in=ids)} if ids else {}
+    rows = [by_pk[pk] for pk in dict.fromkeys(ids)]
     links = {"self": page_url(request, page)}
     if offset + per_page < total:
         links["next"] = page_url(request, page + 1)
