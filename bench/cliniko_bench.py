@@ -150,6 +150,12 @@ def main():
          "&page=40"),
         ("id range", f"/v1/attendees?q[]=id:>={some.pk}&q[]=id:<{some.pk + 5000}&page=10"),
     ]
+    middle = client.get(f"/v1/attendees?per_page=100&page={last // 2}").json()["links"]["next"]
+    deep_desc = client.get(f"/v1/attendees?per_page=100&sort=updated_at:desc&page={last // 2}").json()
+    cases += [
+        ("links.next from the middle page", middle),
+        ("links.next, updated_at:desc, deep", deep_desc["links"]["next"]),
+    ]
     print(f"\n{'request':<36} {'median ms':>10} {'db ms':>8} {'queries':>8} {'total_entries':>14}")
     for name, url in cases:
         median, body, queries = timed(client, url, args.repeat)

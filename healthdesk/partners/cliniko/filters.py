@@ -4,10 +4,14 @@ Each list view declares its filterable fields as `{api_name: Filter(orm_path, ty
 query string into ORM conditions and answers anything it cannot understand with a 400, never a 500.
 """
 
+import base64
+import binascii
+import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from rest_framework.exceptions import APIException
 
@@ -208,3 +212,51 @@ def page_params(params):
     page = positive_int(params, "page", 1)
     per_page = min(positive_int(params, "per_page", DEFAULT_PER_PAGE), MAX_PER_PAGE)
     return page, per_page
+
+
+# Keyset continuation --------------------------------------------------------------------------------------
+# A `next` link carries `after=<token>`: the sort values of the page's last row. Following it seeks straight to
+# the next rows through the sort's index instead of counting past an OFFSET, so page 10 000 costs what page 1
+# does. `page` stays in the link for display and for `previous`; a hand-built `page=N` still works by offset.
+
+
+def seek_fields(model, columns):
+    """[(field, descending)] for an ordering whose every column is a non-null column of `model`, else None."""
+    fields = []
+    for column in columns:
+        path = column.lstrip("-")
+        if "__" in path:
+            return None
+        field = model._meta.pk if path in ("pk", "id") else model._meta.get_field(path)
+        if field.null:
+            return None
+        fields.append((field, column.startswith("-")))
+    return fields
+
+
+def encode_after(values):
+    raw = json.dumps([value.isoformat() if hasattr(value, "isoformat") else value for value in values])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def seek_condition(fields, token):
+    """The rows after the one whose sort values `token` holds, in the ordering `fields` describes."""
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        if not isinstance(raw, list) or len(raw) != len(fields):
+            raise ValueError
+        if any(isinstance(value, int) and abs(value) > MAX_BIGINT for value in raw):
+            raise ValueError
+        values = [field.to_python(value) for (field, _), value in zip(fields, raw, strict=True)]
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, DjangoValidationError):
+        raise BadQuery("Invalid after: follow the links of a list rather than building this value.") from None
+    first, first_desc = fields[0]
+    # The bound on the first column lets the database start its index scan at the right place; the disjunction
+    # then orders ties exactly: (a > x) or (a = x and b > y) or …
+    condition = Q(**{f"{first.attname}__{'lte' if first_desc else 'gte'}": values[0]})
+    later, equal = None, Q()
+    for (field, desc), value in zip(fields, values, strict=True):
+        step = equal & Q(**{f"{field.attname}__{'lt' if desc else 'gt'}": value})
+        later = step if later is None else later | step
+        equal &= Q(**{field.attname: value})
+    return condition & later

@@ -76,7 +76,7 @@ class ClinikoListView(ClinikoView):
         for raw in filters.raw_filters(params):
             filters.parse(raw, self.filter_fields)
         queryset = filters.filter_queryset(self.rows(**kwargs), params, self.filter_fields).order_by(*order)
-        return paginated_response(self.request, queryset, self.key, self.output_serializer, self.context())
+        return paginated_response(self.request, queryset, self.key, self.output_serializer, self.context(), order)
 
 
 # The schema's names for what Cliniko calls otherwise, so a domain error names the field the partner sent.
@@ -127,6 +127,7 @@ LIST_PARAMETERS = [
     OpenApiParameter("order", str, enum=["asc", "desc"], description="Legacy global direction."),
     OpenApiParameter("page", int, description="Page number, from 1."),
     OpenApiParameter("per_page", int, description="Items a page: 50 by default, at most 100."),
+    OpenApiParameter("after", str, description="Set by `links.next`: continue after that page's last row."),
 ]
 LINKS = inline_serializer(
     "ClinikoListLinks",

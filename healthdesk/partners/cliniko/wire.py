@@ -52,27 +52,42 @@ def api_root(request):
     return request.build_absolute_uri(f"{get_script_prefix()}v1/")
 
 
-def page_url(request, page):
+def page_url(request, page, after=None):
     params = request.GET.copy()
     params["page"] = str(page)
+    params.pop("after", None)
+    if after is not None:
+        params["after"] = after
     return f"{request.build_absolute_uri(request.path)}?{params.urlencode(safe='[]:,*')}"
 
 
-def paginated_response(request, queryset, key, serializer_class, context):
+def paginated_response(request, queryset, key, serializer_class, context, order):
     """The list envelope: `{key: [...], "total_entries": n, "links": {self, next?, previous?}}`.
 
     A fixed number of queries whatever the page: an exact COUNT, the page's ids, then its rows (with the
-    queryset's prefetches). Fetching ids first lets a deep OFFSET walk an index alone, never the table.
+    queryset's prefetches). Fetching ids first lets a deep page walk an index alone, never the table; a `next`
+    link carries the last row's sort values (`after`) so following it seeks instead of counting past an OFFSET.
     """
-    page, per_page = filters.page_params(request.query_params)
+    params = request.query_params
+    page, per_page = filters.page_params(params)
+    seek = filters.seek_fields(queryset.model, order)
+    after = params.get("after")
+    if after and seek is None:
+        raise filters.BadQuery("Invalid after: this sort cannot be continued; use page instead.")
     total = queryset.count()
-    offset = (page - 1) * per_page
-    ids = list(queryset.values_list("pk", flat=True)[offset:offset + per_page]) if offset < total else []
+    if after:
+        window = queryset.filter(filters.seek_condition(seek, after))[:per_page]
+    else:
+        offset = (page - 1) * per_page
+        window = queryset[offset:offset + per_page] if offset < total else queryset.none()
+    names = [field.attname for field, _ in seek or ()]
+    keys = list(window.values_list("pk", *names))
+    ids = [row[0] for row in keys]
     by_pk = {row.pk: row for row in queryset.filter(pk__in=ids)} if ids else {}
     rows = [by_pk[pk] for pk in dict.fromkeys(ids)]
-    links = {"self": page_url(request, page)}
-    if offset + per_page < total:
-        links["next"] = page_url(request, page + 1)
+    links = {"self": page_url(request, page, after)}
+    if len(ids) == per_page and page * per_page < total:
+        links["next"] = page_url(request, page + 1, filters.encode_after(keys[-1][1:]) if seek else None)
     if page > 1:
         links["previous"] = page_url(request, page - 1)
     data = serializer_class(rows, many=True, context=context).data
