@@ -94,6 +94,8 @@ def _boolean(value, raw):
 
 def parse(raw, fields):
     """`field:OPvalue` as (Filter, operator, value string); BadQuery naming what is wrong."""
+    if "\x00" in raw:
+        raise BadQuery("Invalid filter: it contains a NUL character.")
     name, colon, rest = raw.partition(":")
     if not colon:
         raise BadQuery(f"Invalid filter {raw!r}: write it as field:OPERATORvalue, e.g. id:=7.")

@@ -61,6 +61,8 @@ def test_create_individual_appointment_books_its_patient(api, book, tenant):
         ({"starts_at": "2016-07-01T09:00:00Z", "patient_id": "999999"}, "patient_id"),
         ({"starts_at": "2016-07-01T09:00:00Z", "ends_at": "2016-07-01T08:00:00Z", "patient_id": "1"}, "ends_at"),
         ({"starts_at": "2016-07-01T09:00:00Z", "patient_id": "1", "practitioner_id": "999999"}, "practitioner_id"),
+        ({"starts_at": "9999-12-31T23:50:00Z", "patient_id": "1"}, "starts_at"),
+        ({"starts_at": "2016-07-01T09:00:00Z", "ends_at": "9999-12-31T23:50:00Z", "patient_id": "1"}, "ends_at"),
     ],
 )
 def test_create_individual_bad_input_is_422_and_writes_nothing(api, tenant, body, field):

@@ -153,6 +153,7 @@ def test_filters_apply_to_every_attendee_list(api, book, rows):
         ("updated_at:<yesterday", "UTC"),
         ("updated_at:*x", "takes no value"),
         (":=1", "not filterable"),
+        ("id:=1\x00", "NUL"),
     ],
 )
 def test_bad_filters_are_400_with_a_json_message(api, rows, condition, words):

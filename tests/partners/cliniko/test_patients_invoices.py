@@ -195,3 +195,12 @@ def test_lists_cost_the_same_queries_for_1_and_100_rows(api, book, tenant, url):
     add(99)
     hundred = api.count_queries(url, {"per_page": 100})
     assert one == hundred
+
+
+def test_nul_characters_are_rejected_not_500(api):
+    response = api.get("/v1/patients", {"q[]": "last_name:=a\x00b"})
+    assert response.status_code == 400
+    before = Resident.objects.count()
+    response = api.post("/v1/patients", {"first_name": "A\x00", "last_name": "B"})
+    assert response.status_code == 422 and list(response.json()["errors"]) == ["first_name"]
+    assert Resident.objects.count() == before
