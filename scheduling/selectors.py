@@ -36,8 +36,8 @@ def appointment_get(*, organisation, pk, include_deleted=False, kind=None, field
 
 
 def attendee_list(*, organisation, state="live", appointment=None):
-    """Attendees by Cliniko's three lists: `live` (default), `cancelled`, `deleted`; or `all`. `appointment`
-    narrows to one appointment's attendees."""
+    """Attendees by Cliniko's three lists: `live` (default), `cancelled`, `deleted`; or `undeleted` (live and
+    cancelled) or `all`. `appointment` narrows to one appointment's attendees."""
     qs = Attendee.objects.filter(organisation=organisation)
     if appointment is not None:
         qs = qs.filter(appointment=appointment)
@@ -47,6 +47,8 @@ def attendee_list(*, organisation, state="live", appointment=None):
         qs = qs.filter(deleted_at__isnull=True, cancelled_at__isnull=False)
     elif state == "deleted":
         qs = qs.filter(deleted_at__isnull=False)
+    elif state == "undeleted":
+        qs = qs.filter(deleted_at__isnull=True)
     return qs.order_by("created_at", "id")
 
 

@@ -44,6 +44,7 @@ def test_attendee_list_of_one_appointment_by_state(tenant):
     assert list(selectors.attendee_list(organisation=organisation, appointment=group)) == [live]
     assert list(selectors.attendee_list(organisation=organisation, appointment=group, state="deleted")) == [gone]
     assert set(selectors.attendee_list(organisation=organisation, appointment=group, state="all")) == {live, gone}
+    assert list(selectors.attendee_list(organisation=organisation, appointment=group, state="undeleted")) == [live]
 
 
 def test_invoice_list_and_get_stay_within_the_organisation(tenant, other_tenant):

@@ -184,12 +184,25 @@ def attendees_example(path, **changes):
 # Attendees -------------------------------------------------------------------------------------------------
 ATTENDEE_FILTERS = {
     "booking_id": Filter("appointment_id", INTEGER),
+    "cancelled_at": Filter("cancelled_at", DATETIME),
     "created_at": Filter("created_at", DATETIME),
+    "deleted_at": Filter("deleted_at", DATETIME),
     "id": Filter("id", INTEGER),
     "patient_id": Filter("resident_id", INTEGER),
     "updated_at": Filter("updated_at", DATETIME),
 }
 ATTENDEES = envelope("ClinikoAttendeeList", "attendees", cliniko.AttendeeOutput)
+
+
+def widened_state(params, state):
+    """The newer API's way to the rows a list leaves out: a filter naming `cancelled_at` or `deleted_at` (such as
+    `cancelled_at:*`) lifts that exclusion from the default lists; the legacy sub-lists stay as they are."""
+    if state != "live":
+        return state
+    named = {raw.partition(":")[0] for raw in filters.raw_filters(params)}
+    if "deleted_at" in named:
+        return "all"
+    return "undeleted" if "cancelled_at" in named else state
 
 
 class ClinikoAttendeeListView(ClinikoListView):
@@ -199,7 +212,8 @@ class ClinikoAttendeeListView(ClinikoListView):
     state = "live"
 
     def rows(self, **kwargs):
-        return scheduling_selectors.attendee_list(organisation=self.organisation, state=self.state)
+        state = widened_state(self.request.query_params, self.state)
+        return scheduling_selectors.attendee_list(organisation=self.organisation, state=state)
 
 
 class ClinikoAttendees(ClinikoAttendeeListView):
@@ -266,7 +280,8 @@ class ClinikoAppointmentAttendeesView(ClinikoAttendeeListView):
 
     def rows(self, pk):
         appointment = scheduling_selectors.appointment_get(organisation=self.organisation, pk=pk, kind=self.kind)
-        return scheduling_selectors.attendee_list(organisation=self.organisation, appointment=appointment)
+        state = widened_state(self.request.query_params, self.state)
+        return scheduling_selectors.attendee_list(organisation=self.organisation, appointment=appointment, state=state)
 
 
 class ClinikoGroupAppointmentAttendees(ClinikoAppointmentAttendeesView):

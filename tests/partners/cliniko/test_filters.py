@@ -131,7 +131,8 @@ def test_filters_apply_to_every_attendee_list(api, book, rows):
     "condition, words",
     [
         ("notes:=x", "not filterable"),
-        ("deleted_at:?", "not filterable"),
+        ("arrived:=true", "not filterable"),
+        ("deleted_at:=2016-06-28T21:33:26Z", "operators"),
         ("id", "field:OPERATORvalue"),
         ("id:7", "operators"),
         ("id:~7", "operators"),
@@ -367,3 +368,26 @@ def test_following_next_costs_the_same_queries_as_page_1(api, book):
         book.attendee(appointment=group, resident=book.patient())
     first = api.get("/v1/attendees", {"per_page": 10}).json()
     assert api.count_queries("/v1/attendees", {"per_page": 10}) == api.count_queries(first["links"]["next"])
+
+
+# The newer API's style: cancelled_at / deleted_at filters reach what the default lists leave out -------------
+def test_cancelled_at_and_deleted_at_filters_widen_the_default_lists(api, book):
+    group = book.group()
+    live, cancelled, deleted = (book.attendee(appointment=group, resident=book.patient()) for _ in range(3))
+    api.patch(f"/v1/attendees/{cancelled.pk}/cancel", {"cancellation_reason": 50})
+    api.delete(f"/v1/attendees/{deleted.pk}")
+
+    def found(*conditions, url="/v1/attendees"):
+        return ids(q(api, *conditions, url=url))
+
+    assert found() == [live.pk]
+    assert found("cancelled_at:*") == [live.pk, cancelled.pk]
+    assert found("cancelled_at:?") == [cancelled.pk]
+    assert found("deleted_at:*") == [live.pk, cancelled.pk, deleted.pk]
+    assert found("deleted_at:?") == [deleted.pk]
+    assert found("deleted_at:!?", "cancelled_at:!?") == [live.pk]
+    assert found("cancelled_at:>2000-01-01T00:00:00Z") == [cancelled.pk]
+    assert found("cancelled_at:*", url=f"/v1/group_appointments/{group.pk}/attendees") == [live.pk, cancelled.pk]
+    # The legacy sub-lists keep their meaning whatever the filter.
+    assert found("deleted_at:*", url="/v1/attendees/cancelled") == [cancelled.pk]
+    assert found("cancelled_at:*", url="/v1/attendees/deleted") == [deleted.pk]
