@@ -26,10 +26,6 @@ class UtcDateTimeField(serializers.DateTimeField):
     def to_representation(self, value):
         return utc(value)
 
-    def to_internal_value(self, value):
-        parsed = super().to_internal_value(value)
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
     def enforce_timezone(self, value):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
 

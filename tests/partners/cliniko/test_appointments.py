@@ -304,3 +304,12 @@ def test_appointment_lists_cost_the_same_queries_for_1_and_100_rows(api, book, u
     add(99)
     hundred = api.count_queries(url, {"per_page": 100})
     assert one == hundred
+
+
+def test_times_with_an_offset_or_none_are_read_as_the_instant_they_name(api, tenant):
+    response = api.post("/v1/individual_appointments", {
+        "starts_at": "2016-07-01T11:00:00+02:00", "ends_at": "2016-07-01T09:30:00", "patient_id": tenant.resident.pk,
+    })
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["starts_at"], body["ends_at"]) == ("2016-07-01T09:00:00Z", "2016-07-01T09:30:00Z")
