@@ -225,6 +225,7 @@ HEALTHDESK_DELIVERY_RETRY_BASE_SECONDS = env_int("HEALTHDESK_DELIVERY_RETRY_BASE
 # A claim older than this is taken to be a worker that died mid-send; the delivery is tried again.
 HEALTHDESK_DELIVERY_CLAIM_TIMEOUT_SECONDS = env_int("HEALTHDESK_DELIVERY_CLAIM_TIMEOUT_SECONDS", 600)
 HEALTHDESK_REMINDER_WITHIN_HOURS = env_int("HEALTHDESK_REMINDER_WITHIN_HOURS", 24)
+HEALTHDESK_CLINIKO_RATE_LIMIT = os.environ.get("HEALTHDESK_CLINIKO_RATE_LIMIT", "200/min")
 
 REST_FRAMEWORK = {
     # Fail closed: a partner view that forgets its own authentication refuses every request.
@@ -250,6 +251,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "healthdesk.partners.openapi.add_plumbing_responses",
+        "healthdesk.partners.cliniko.openapi.bookings_any_of",
     ],
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("healthdesk.partners.support.urls")),
     path("", include("healthdesk.partners.updox.urls")),
     path("", include("healthdesk.partners.webcamconsult.urls")),
+    path("", include("healthdesk.partners.cliniko.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.health, name="health"),
     # API documentation, assets served locally (drf-spectacular-sidecar); no partner owns these paths.

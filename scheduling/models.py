@@ -126,6 +126,24 @@ class Attendee(models.Model):
             models.Index(fields=["organisation", "updated_at", "id"], name="attendee_org_updated"),
             models.Index(fields=["organisation", "resident", "created_at"], name="attendee_org_resident"),
             models.Index(fields=["organisation", "appointment"], name="attendee_org_appointment"),
+            # Cliniko's three attendee lists (live, cancelled, deleted) count and page deep into a million rows:
+            # partial indexes on exactly their rows let COUNT and the page's id query be index-only scans.
+            models.Index(
+                fields=["organisation", "created_at", "id"], name="attendee_live_created",
+                condition=Q(deleted_at__isnull=True, cancelled_at__isnull=True),
+            ),
+            models.Index(
+                fields=["organisation", "updated_at", "id"], name="attendee_live_updated",
+                condition=Q(deleted_at__isnull=True, cancelled_at__isnull=True),
+            ),
+            models.Index(
+                fields=["organisation", "created_at", "id"], name="attendee_cancelled_created",
+                condition=Q(deleted_at__isnull=True, cancelled_at__isnull=False),
+            ),
+            models.Index(
+                fields=["organisation", "created_at", "id"], name="attendee_deleted_created",
+                condition=Q(deleted_at__isnull=False),
+            ),
         ]
 
     def __str__(self):

@@ -3,13 +3,18 @@
 from django.db.models import OuterRef, Prefetch, Subquery
 
 from healthdesk.exceptions import NotFound
-from scheduling.models import Appointment, Attendee
+from scheduling.models import Appointment, Attendee, Invoice
 
 
-def appointment_list(*, organisation, include_deleted=False, kind=None, starts_from=None, starts_to=None):
+def appointment_list(
+    *, organisation, include_deleted=False, include_cancelled=True, kind=None, starts_from=None, starts_to=None
+):
+    """Appointments of the organisation by start, with their non-deleted attendees prefetched."""
     qs = Appointment.objects.filter(organisation=organisation)
     if not include_deleted:
         qs = qs.filter(deleted_at__isnull=True)
+    if not include_cancelled:
+        qs = qs.filter(cancelled_at__isnull=True)
     if kind is not None:
         qs = qs.filter(kind=kind)
     if starts_from is not None:
@@ -28,23 +33,29 @@ def appointment_with_resident(*, appointments):
     return appointments.prefetch_related(None).annotate(attendee_resident_id=Subquery(first.values("resident_id")[:1]))
 
 
-def appointment_get(*, organisation, pk, include_deleted=False, field="id"):
-    qs = appointment_list(organisation=organisation, include_deleted=include_deleted)
+def appointment_get(*, organisation, pk, include_deleted=False, kind=None, field="id"):
+    """One appointment of the organisation (of `kind`, when given), or NotFound naming `field`."""
+    qs = appointment_list(organisation=organisation, include_deleted=include_deleted, kind=kind)
     try:
         return qs.get(pk=int(pk))
     except (Appointment.DoesNotExist, ValueError, TypeError):
         raise NotFound("Unknown appointment.", field=field) from None
 
 
-def attendee_list(*, organisation, state="live"):
-    """Attendees by Cliniko's three lists: `live` (default), `cancelled`, `deleted`; or `all`."""
+def attendee_list(*, organisation, state="live", appointment=None):
+    """Attendees by Cliniko's three lists: `live` (default), `cancelled`, `deleted`; or `undeleted` (live and
+    cancelled) or `all`. `appointment` narrows to one appointment's attendees."""
     qs = Attendee.objects.filter(organisation=organisation)
+    if appointment is not None:
+        qs = qs.filter(appointment=appointment)
     if state == "live":
         qs = qs.filter(deleted_at__isnull=True, cancelled_at__isnull=True)
     elif state == "cancelled":
         qs = qs.filter(deleted_at__isnull=True, cancelled_at__isnull=False)
     elif state == "deleted":
         qs = qs.filter(deleted_at__isnull=False)
+    elif state == "undeleted":
+        qs = qs.filter(deleted_at__isnull=True)
     return qs.order_by("created_at", "id")
 
 
@@ -70,3 +81,21 @@ def appointments_today(*, organisation, now=None):
     if organisation is not None:
         qs = qs.filter(organisation=organisation)
     return qs.select_related("practitioner").order_by("starts_at")
+
+
+def invoice_list(*, organisation, attendee=None, include_deleted=False):
+    """Invoices of the organisation (of one attendee, when given), with their attendee joined."""
+    qs = Invoice.objects.filter(organisation=organisation).select_related("attendee")
+    if attendee is not None:
+        qs = qs.filter(attendee=attendee)
+    if not include_deleted:
+        qs = qs.filter(deleted_at__isnull=True)
+    return qs.order_by("issue_date", "id")
+
+
+def invoice_get(*, organisation, pk, field="id"):
+    """One invoice of the organisation, deleted or not, or NotFound naming `field`."""
+    try:
+        return invoice_list(organisation=organisation, include_deleted=True).get(pk=int(pk))
+    except (Invoice.DoesNotExist, ValueError, TypeError):
+        raise NotFound("Unknown invoice.", field=field) from None

@@ -272,6 +272,7 @@ def attendee_cancel(*, attendee, actor, reason, note=""):
         raise Conflict(
             "Only attendees of group appointments are cancelled one by one; cancel the individual appointment.",
             field="cancellation_reason",
+            code="not_group",
         )
     if attendee.cancelled_at is not None:
         raise Conflict("The attendee is already cancelled.", field="cancellation_reason")

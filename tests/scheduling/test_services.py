@@ -112,3 +112,15 @@ def test_attendee_updates_only_known_fields(tenant):
     assert (attendee.arrived, attendee.notes) == (True, "On time")
     with pytest.raises(Invalid):
         services.attendee_update(attendee=attendee, actor=tenant.actor, resident=tenant.resident)
+
+
+def test_cancelling_an_individual_attendee_one_by_one_is_refused_with_a_code(tenant):
+    attendee = AttendeeFactory(
+        organisation=tenant.organisation,
+        appointment=AppointmentFactory(organisation=tenant.organisation, kind=AppointmentKind.INDIVIDUAL),
+    )
+    with pytest.raises(Conflict) as raised:
+        services.attendee_cancel(attendee=attendee, actor=tenant.actor, reason=50)
+    assert raised.value.code == "not_group"
+    attendee.refresh_from_db()
+    assert attendee.cancelled_at is None

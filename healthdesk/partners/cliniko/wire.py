@@ -1,0 +1,95 @@
+"""Cliniko's wire conventions: its error bodies, 422 for validation, the rate-limit headers and list pages."""
+
+import time
+
+from django.urls import get_script_prefix
+from rest_framework.exceptions import APIException
+from rest_framework.response import Response
+
+from healthdesk.partners.base import Partner, register
+from healthdesk.partners.cliniko import filters
+
+VALIDATION_KINDS = {"invalid", "conflict"}
+
+
+class ClinikoPartner(Partner):
+    """Errors are `{"message": …}`; validation failures are 422 `{"message": "Validation Failed", "errors": …}`."""
+
+    name = "cliniko"
+    path_pattern = r"^/v1/"
+    error_component = "ClinikoMessage"
+
+    def problem_status(self, problem):
+        # Cliniko answers every rejected create/update with 422, whether a value is wrong or the state forbids it.
+        if problem.kind in VALIDATION_KINDS and problem.status in (400, 409):
+            return 422
+        return problem.status
+
+    def problem_body(self, problem, request=None):
+        if self.problem_status(problem) == 422 and problem.field:
+            message = problem.message.removeprefix(f"{problem.field}: ")
+            return {"message": "Validation Failed", "errors": {problem.field: message}}
+        return {"message": problem.message}
+
+    def problem_response(self, problem, request=None):
+        response = super().problem_response(problem, request)
+        if problem.kind == "throttled":
+            wait = int(problem.headers.get("Retry-After", "1"))
+            response["X-RateLimit-Reset"] = str(int(time.time()) + wait)
+        return response
+
+
+CLINIKO = register(ClinikoPartner())
+
+
+class UserAgentRequired(APIException):
+    status_code = 400
+    default_detail = "Requires a user agent: send User-Agent: APP_VENDOR_NAME (APP_VENDOR_EMAIL)."
+    default_code = "user_agent_required"
+
+
+def api_root(request):
+    """Absolute `…/v1/` on the host the partner called, so every link it follows comes back to us."""
+    return request.build_absolute_uri(f"{get_script_prefix()}v1/")
+
+
+def page_url(request, page, after=None):
+    params = request.GET.copy()
+    params["page"] = str(page)
+    params.pop("after", None)
+    if after is not None:
+        params["after"] = after
+    return f"{request.build_absolute_uri(request.path)}?{params.urlencode(safe='[]:,*')}"
+
+
+def paginated_response(request, queryset, key, serializer_class, context, order):
+    """The list envelope: `{key: [...], "total_entries": n, "links": {self, next?, previous?}}`.
+
+    A fixed number of queries whatever the page: an exact COUNT, the page's ids, then its rows (with the
+    queryset's prefetches). Fetching ids first lets a deep page walk an index alone, never the table; a `next`
+    link carries the last row's sort values (`after`) so following it seeks instead of counting past an OFFSET.
+    """
+    params = request.query_params
+    page, per_page = filters.page_params(params)
+    seek = filters.seek_fields(queryset.model, order)
+    after = params.get("after")
+    if after and seek is None:
+        raise filters.BadQuery("Invalid after: this sort cannot be continued; use page instead.")
+    total = queryset.count()
+    if after:
+        window = queryset.filter(filters.seek_condition(seek, after))[:per_page]
+    else:
+        offset = (page - 1) * per_page
+        window = queryset[offset:offset + per_page] if offset < total else queryset.none()
+    names = [field.attname for field, _ in seek or ()]
+    keys = list(window.values_list("pk", *names))
+    ids = [row[0] for row in keys]
+    by_pk = {row.pk: row for row in queryset.filter(pk__in=ids)} if ids else {}
+    rows = [by_pk[pk] for pk in dict.fromkeys(ids)]
+    links = {"self": page_url(request, page, after)}
+    if len(ids) == per_page and page * per_page < total:
+        links["next"] = page_url(request, page + 1, filters.encode_after(keys[-1][1:]) if seek else None)
+    if page > 1:
+        links["previous"] = page_url(request, page - 1)
+    data = serializer_class(rows, many=True, context=context).data
+    return Response({key: data, "total_entries": total, "links": links})
