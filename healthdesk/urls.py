@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from healthdesk import views
 
@@ -8,6 +8,7 @@ admin.site.site_title = "healthdesk"
 admin.site.index_title = "Today"
 
 urlpatterns = [
+    path("", include("healthdesk.partners.connect4.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.health, name="health"),
 ]
