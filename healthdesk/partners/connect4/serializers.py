@@ -203,8 +203,10 @@ _ATTACHMENT_KEY = re.compile(r"^attachment_(\d+)$")
 class CreateTicketInput(serializers.Serializer):
     """`create_ticket`; `category_<id>`, `category_comments_<id>` and `attachment_<n>` are read by name."""
 
-    title = serializers.CharField(required=False, max_length=255, help_text="Also accepted as `regarding`.")
-    regarding = serializers.CharField(required=False, max_length=255, write_only=True)
+    title = serializers.CharField(
+        required=False, allow_blank=True, max_length=255, help_text="Also accepted as `regarding`."
+    )
+    regarding = serializers.CharField(required=False, allow_blank=True, max_length=255, write_only=True)
     resident_id = serializers.IntegerField()
     urgency_status = serializers.CharField(max_length=100, help_text="A name (No Issue, Exception, …) or an id.")
     ticket_status = serializers.CharField(help_text="New, In Progress, On Hold or Closed.")
