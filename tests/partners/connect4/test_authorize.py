@@ -108,3 +108,15 @@ def test_xml_answer_when_asked(tenant):
     assert response["Content-Type"].startswith("application/xml")
     assert b"<status>true</status>" in response.content
     assert b"<access_token>" in response.content
+
+
+def test_rotating_the_secret_ends_every_token(tenant):
+    from directory.services import api_client_rotate
+
+    http = Client()
+    token = http.post(URL, **headers(tenant)).json()["access_token"]
+    issued = api_client_rotate(client=tenant.client)
+    fresh = {"HTTP_API_KEY": tenant.key, "HTTP_API_SECRET": issued.secret}
+    response = http.get(f"/api/{token}/tickets", **fresh)
+    assert response.status_code == 401
+    assert response.json() == {"status": False, "message": "Invalid Credentials"}
