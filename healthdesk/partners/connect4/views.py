@@ -261,16 +261,16 @@ class Connect4TicketDetail(Connect4View):
     responses={
         (200, "application/octet-stream"): OpenApiResponse(description="The file, with its sniffed content type."),
         401: UNAUTHORIZED,
-        404: _errors("id: Unknown attachment.", status=404),
+        404: _errors("attachment_id: Unknown attachment.", status=404),
     },
 )
 class Connect4Attachment(Connect4View):
     def get(self, request, access_token, pk):
-        attachment = ticket_selectors.attachment_get(organisation=self.organisation, pk=pk)
+        attachment = ticket_selectors.attachment_get(organisation=self.organisation, pk=pk, field="attachment_id")
         try:
             handle = attachment.file.open("rb")
         except OSError:
-            raise NotFound("The attachment's file is missing.", field="id") from None
+            raise NotFound("The attachment's file is missing.", field="attachment_id") from None
         response = FileResponse(
             handle, content_type=attachment.content_type, as_attachment=True, filename=attachment.name
         )
@@ -349,6 +349,8 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 
 
 class Connect4CreateTicket(Connect4View):
+    field_names = {"status": "ticket_status"}
+
     def translate(self, problem):
         if problem.status == 401 or problem.status >= 500:
             return problem
@@ -357,8 +359,6 @@ class Connect4CreateTicket(Connect4View):
         # An unknown resident, urgency or category is bad input here, not a missing page.
         status = 400 if problem.status in (403, 404, 409) else problem.status
         return dataclasses.replace(problem, status=status, message=f"Message cannot be created {self.named(problem)}")
-
-    field_names = {"status": "ticket_status", "resident": "resident_id"}
 
     @extend_schema(
         **CREATE_TICKET_SCHEMA, operation_id="connect4_create_ticket_get",

@@ -69,7 +69,7 @@ class TestTicketDetail(Connect4Contract):
         other_attachment = world.other_ticket.attachments.get()
         response = world.caller.get(f"attachment/{other_attachment.pk}")
         assert response.status_code == 404
-        assert response.json()["status"] is False
+        assert response.json() == {"status": False, "message": "attachment_id: Unknown attachment."}
         assert b"PNG" not in response.content
 
     def test_category_comment_without_assessment_is_shown_with_null_status(self, world):
