@@ -131,26 +131,20 @@ def comments_keyed(messages, context):
 def categories_keyed(ticket, context):
     """`categories` keyed by category id: status and title of each assessed or commented category, with its
     comments. A category commented on but never assessed has status null."""
-    entries = {}
-    for assessment in ticket.assessments.all():
-        entries[assessment.category_id] = {
-            "status": vocab.category_status_word(assessment.status),
-            "title": assessment.category.name,
-            "_comments": [],
-        }
+    names = {a.category_id: a.category.name for a in ticket.assessments.all()}
+    statuses = {a.category_id: vocab.category_status_word(a.status) for a in ticket.assessments.all()}
+    comments = {}
     for message in ticket.messages.all():
-        if message.category_id is None:
-            continue
-        entry = entries.setdefault(
-            message.category_id, {"status": None, "title": message.category.name, "_comments": []}
-        )
-        entry["_comments"].append(message)
+        if message.category_id is not None:
+            names.setdefault(message.category_id, message.category.name)
+            comments.setdefault(message.category_id, []).append(message)
     return {
         str(category_id): {
-            **comments_keyed(entry.pop("_comments"), context),
-            **entry,
+            **comments_keyed(comments.get(category_id, []), context),
+            "status": statuses.get(category_id),
+            "title": names[category_id],
         }
-        for category_id, entry in sorted(entries.items())
+        for category_id in sorted(names)
     }
 
 

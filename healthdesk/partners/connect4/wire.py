@@ -24,12 +24,6 @@ class Connect4Partner(Partner):
 CONNECT4 = register(Connect4Partner())
 
 
-class Connect4JSONRenderer(JSONRenderer):
-    """JSON that is readable as sent: non-ASCII names stay as they are."""
-
-    ensure_ascii = False
-
-
 _XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -77,7 +71,7 @@ class Connect4XMLRenderer(BaseRenderer):
         return b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="unicode").encode("utf-8")
 
 
-RENDERERS = (Connect4JSONRenderer, Connect4XMLRenderer)
+RENDERERS = (JSONRenderer, Connect4XMLRenderer)
 
 DEFAULT_PER_PAGE = 100
 MAX_PER_PAGE = 500
