@@ -64,6 +64,8 @@ def _header_scheme(name, description):
 
 
 class Connect4KeyPairScheme(OpenApiAuthenticationExtension):
+    """OpenAPI: `authorize` takes the two headers."""
+
     target_class = Connect4KeyPairAuthentication
     name = ["connect4AuthorizeApiKey", "connect4AuthorizeApiSecret"]
 
@@ -75,6 +77,8 @@ class Connect4KeyPairScheme(OpenApiAuthenticationExtension):
 
 
 class Connect4TokenScheme(OpenApiAuthenticationExtension):
+    """OpenAPI: every other endpoint takes the two headers beside the token in its path."""
+
     target_class = Connect4Authentication
     name = ["connect4ApiKey", "connect4ApiSecret"]
 
