@@ -104,6 +104,12 @@ class TestTicketDetail(Connect4Contract):
         assert {e.get("key") for e in entries} == {str(world.categories[0].pk), str(world.categories[1].pk)}
         assert root.find("./ticket_with_details/ticket/sms").get("nil") == "true"
 
+    def test_errors_answer_in_xml_when_asked(self, world):
+        response = world.caller.get("ticket_detail", {"id": world.other_ticket.pk}, HTTP_ACCEPT="application/xml")
+        assert response.status_code == 404
+        root = xml_of(response)
+        assert (root.findtext("status"), root.findtext("message")) == ("false", "Invalid Ticket ID")
+
     def test_fixed_query_count_however_many_comments(self, world):
         def count():
             with CaptureQueriesContext(connection) as ctx:
