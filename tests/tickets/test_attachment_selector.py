@@ -1,4 +1,4 @@
-"""Ticket selectors: reads scoped to one organisation."""
+"""tickets.selectors.attachment_get: an attachment is found only within its organisation."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
