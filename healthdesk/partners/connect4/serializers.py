@@ -17,8 +17,17 @@ from healthdesk.partners.connect4.wire import DEFAULT_PER_PAGE, MAX_PER_PAGE
 from tickets.services import AssessmentInput
 
 
+class Connect4Serializer(serializers.Serializer):
+    """A plain serializer whose OpenAPI component is named `Connect4<Class>`, so names shared with other
+    partners' serializers (MessageEnvelope, …) never collide in the one schema."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.Meta = type("Meta", (), {"ref_name": f"Connect4{cls.__name__}"})
+
+
 # Output ------------------------------------------------------------------------------------------------------
-class TicketOut(serializers.Serializer):
+class TicketOut(Connect4Serializer):
     """A ticket as `tickets` and `ticket_detail` show it, including the document's `sentsent_to_primary`."""
 
     id = serializers.IntegerField()
@@ -47,7 +56,7 @@ class TicketOut(serializers.Serializer):
         return ticket.assignee_id or ticket.created_by_id
 
 
-class ResidentOut(serializers.Serializer):
+class ResidentOut(Connect4Serializer):
     """A resident with every key of the document's `all_residents` example."""
 
     id = serializers.IntegerField()
@@ -96,12 +105,12 @@ class ResidentOut(serializers.Serializer):
         return resident.updated_by_id or 0
 
 
-class CategoryOut(serializers.Serializer):
+class CategoryOut(Connect4Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class AttachmentOut(serializers.Serializer):
+class AttachmentOut(Connect4Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     content_type = serializers.CharField()
@@ -112,7 +121,7 @@ class AttachmentOut(serializers.Serializer):
         return self.context["attachment_url"](attachment)
 
 
-class CommentOut(serializers.Serializer):
+class CommentOut(Connect4Serializer):
     commented_by = serializers.SerializerMethodField()
     commented_on = Connect4DateTimeField(source="created_at")
     title = serializers.CharField(source="body")
@@ -149,7 +158,7 @@ def categories_keyed(ticket, context):
 
 
 # Input -------------------------------------------------------------------------------------------------------
-class TicketsInput(serializers.Serializer):
+class TicketsInput(Connect4Serializer):
     """The optional filters and paging of `tickets` (healthdesk extensions; absent, the documented list)."""
 
     status = serializers.CharField(required=False, help_text="Comma-separated: New, In Progress, Reopen, …")
@@ -171,11 +180,11 @@ class TicketsInput(serializers.Serializer):
         return attrs
 
 
-class TicketDetailInput(serializers.Serializer):
+class TicketDetailInput(Connect4Serializer):
     id = serializers.IntegerField(help_text="Unique ID of the ticket.")
 
 
-class UpdateStatusInput(serializers.Serializer):
+class UpdateStatusInput(Connect4Serializer):
     id = serializers.IntegerField(help_text="Unique ID of the ticket.")
     status = serializers.CharField(help_text="New, In Progress, On Hold, Reopen or Closed.")
 
@@ -183,7 +192,7 @@ class UpdateStatusInput(serializers.Serializer):
         return vocab.ticket_status_from_word(value, field="status")
 
 
-class CreateCommentInput(serializers.Serializer):
+class CreateCommentInput(Connect4Serializer):
     ticket_id = serializers.IntegerField()
     comment = serializers.CharField(max_length=10_000)
     category_id = serializers.IntegerField(required=False, allow_null=True)
@@ -194,7 +203,7 @@ _CATEGORY_COMMENT_KEY = re.compile(r"^category_comments_(\d+)$")
 _ATTACHMENT_KEY = re.compile(r"^attachment_(\d+)$")
 
 
-class CreateTicketInput(serializers.Serializer):
+class CreateTicketInput(Connect4Serializer):
     """`create_ticket`; `category_<id>`, `category_comments_<id>` and `attachment_<n>` are read by name."""
 
     title = serializers.CharField(
@@ -253,12 +262,12 @@ class CreateTicketInput(serializers.Serializer):
 
 
 # Envelopes, as the OpenAPI schema shows them ---------------------------------------------------------------
-class ErrorEnvelope(serializers.Serializer):
+class ErrorEnvelope(Connect4Serializer):
     status = serializers.BooleanField(default=False)
     message = serializers.CharField()
 
 
-class MessageEnvelope(serializers.Serializer):
+class MessageEnvelope(Connect4Serializer):
     status = serializers.BooleanField(default=True)
     message = serializers.CharField()
 
@@ -267,7 +276,7 @@ class AuthorizeEnvelope(MessageEnvelope):
     access_token = serializers.CharField()
 
 
-class TicketsEnvelope(serializers.Serializer):
+class TicketsEnvelope(Connect4Serializer):
     status = serializers.BooleanField(default=True)
     ticket = TicketOut(many=True)
     page = serializers.IntegerField(required=False, help_text="Only when page or per_page was given.")
@@ -277,7 +286,7 @@ class TicketsEnvelope(serializers.Serializer):
     )
 
 
-class TicketWithDetailsOut(serializers.Serializer):
+class TicketWithDetailsOut(Connect4Serializer):
     ticket_attachments = AttachmentOut(many=True)
     ticket = TicketOut()
     categories = serializers.DictField(
@@ -288,17 +297,17 @@ class TicketWithDetailsOut(serializers.Serializer):
     )
 
 
-class TicketDetailEnvelope(serializers.Serializer):
+class TicketDetailEnvelope(Connect4Serializer):
     status = serializers.BooleanField(default=True)
     ticket_with_details = TicketWithDetailsOut()
 
 
-class ResidentsEnvelope(serializers.Serializer):
+class ResidentsEnvelope(Connect4Serializer):
     status = serializers.BooleanField(default=True)
     residents = ResidentOut(many=True)
 
 
-class CategoriesEnvelope(serializers.Serializer):
+class CategoriesEnvelope(Connect4Serializer):
     status = serializers.BooleanField(default=True)
     categories = CategoryOut(many=True)
 
