@@ -18,6 +18,7 @@ from directory.models import (
     User,
 )
 from healthdesk.admin_scoping import OrganisationScopedAdmin, ReadOnlyAdmin
+from healthdesk.onboarding import organisation_onboard
 
 
 @admin.register(Organisation)
@@ -31,6 +32,14 @@ class OrganisationAdmin(OrganisationScopedAdmin):
             "due_hours_urgent", "due_hours_high", "due_hours_medium", "due_hours_low",
         )}),
     )
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+            return
+        created = organisation_onboard(slug=obj.slug, name=obj.name, time_zone=obj.time_zone)
+        obj.pk, obj._state.adding, obj.created_at = created.pk, False, created.created_at
+        obj.save()  # the due-time policy from the form
 
 
 @admin.register(User)

@@ -146,6 +146,7 @@ def api_client_organisation_for(*, client, slug):
 def access_token_issue(*, client):
     """Issue an access token for a client; stored as a digest, expires after the configured time."""
     token = credentials.new_secret(24)
+    AccessToken.objects.filter(client=client, expires_at__lte=timezone.now()).delete()  # expired ones go
     AccessToken.objects.create(
         client=client,
         token_prefix=credentials.prefix(token),

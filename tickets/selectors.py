@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from healthdesk.exceptions import Invalid, NotFound
 from tickets.choices import DerivedFilter, TicketStatus
-from tickets.models import Category, CategoryAssessment, Message, Ticket, Urgency
+from tickets.models import Attachment, Category, CategoryAssessment, Message, Ticket, Urgency
 
 OPEN_ONLY = (TicketStatus.NEW, TicketStatus.IN_PROGRESS, TicketStatus.REOPENED)
 
@@ -86,6 +86,14 @@ def ticket_get(*, organisation, pk, for_detail=False):
         return qs.get(pk=int(pk))
     except (Ticket.DoesNotExist, ValueError, TypeError):
         raise NotFound("Unknown ticket.", field="id") from None
+
+
+def attachment_get(*, organisation, pk, field="id"):
+    """One attachment of a ticket of the organisation, or NotFound: another organisation's file is never served."""
+    try:
+        return Attachment.objects.select_related("ticket").get(ticket__organisation=organisation, pk=int(pk))
+    except (Attachment.DoesNotExist, ValueError, TypeError):
+        raise NotFound("Unknown attachment.", field=field) from None
 
 
 def category_list(*, organisation):

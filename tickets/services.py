@@ -20,6 +20,16 @@ from tickets.models import Attachment, Category, CategoryAssessment, Message, Ti
 AUDITED_ON_CREATE = ("title", "resident", "priority", "status", "ticket_type", "urgency", "assignee", "due_at")
 
 
+DEFAULT_URGENCIES = ("No Issue", "Potential Issue", "Issue", "Exception")
+
+
+def urgency_defaults_create(*, organisation):
+    """Give a new provider the urgency statuses Connect4 apps send; a provider may add its own later."""
+    Urgency.objects.bulk_create(
+        [Urgency(organisation=organisation, name=name) for name in DEFAULT_URGENCIES], ignore_conflicts=True
+    )
+
+
 @dataclass(frozen=True)
 class AssessmentInput:
     """A category verdict given when a ticket is created, with an optional comment."""

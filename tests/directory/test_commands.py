@@ -22,7 +22,12 @@ def run(*args):
 
 def test_create_organisation_and_a_client_whose_json_credentials_work():
     run("create_organisation", "riverside", "--name", "Riverside", "--time-zone", "Europe/London")
-    assert Organisation.objects.get(slug="riverside").time_zone == "Europe/London"
+    riverside = Organisation.objects.get(slug="riverside")
+    assert riverside.time_zone == "Europe/London"
+    # Ready for Connect4 apps: the urgency statuses they send exist from the start.
+    assert list(riverside.urgencies.values_list("name", flat=True)) == [
+        "No Issue", "Potential Issue", "Issue", "Exception"
+    ]
     payload = json.loads(run("create_api_client", "riverside", "--name", "Partner app", "--json"))
     assert payload["organisation"] == "riverside"
     client = services.api_client_authenticate_pair(key=payload["key"], secret=payload["secret"])

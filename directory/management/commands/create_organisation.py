@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from directory import services
 from healthdesk.exceptions import DomainError
+from healthdesk.onboarding import organisation_onboard
 
 
 class Command(BaseCommand):
@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, slug, name, time_zone, **options):
         try:
-            organisation = services.organisation_create(slug=slug, name=name, time_zone=time_zone)
+            organisation = organisation_onboard(slug=slug, name=name, time_zone=time_zone)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(self.style.SUCCESS(f"Created organisation {organisation.slug} ({organisation.time_zone})"))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from directory import services as directory_services
 from directory.actors import Actor
 from directory.models import Division, Organisation, User
+from healthdesk.onboarding import organisation_onboard
 from scheduling import services as scheduling_services
 from scheduling.choices import AppointmentKind
 from tickets import services as ticket_services
@@ -20,7 +21,6 @@ from tickets.models import Category, Urgency
 DEMO_SLUG = "demo"
 DEMO_PASSWORD = "healthdesk-demo"
 ASSESSMENTS = ["issue", "no_issue", "potential_issue"]
-URGENCIES = ["No Issue", "Potential Issue", "Issue", "Exception"]
 CATEGORIES = ["Clinical Edit", "Emergency", "Activity Level", "Weight Gain"]
 RESIDENTS = [
     ("Anna", "", "Jansen", "female"), ("Pieter", "de", "Vries", "male"), ("Maria", "van", "Dijk", "female"),
@@ -68,11 +68,8 @@ class Command(BaseCommand):
         )
 
     def _seed(self):
-        organisation = directory_services.organisation_create(
-            slug=DEMO_SLUG, name="Demo Care", time_zone="Europe/Amsterdam"
-        )
+        organisation = organisation_onboard(slug=DEMO_SLUG, name="Demo Care", time_zone="Europe/Amsterdam")
         system = Actor.system(channel="seed_demo")
-        Urgency.objects.bulk_create(Urgency(organisation=organisation, name=name) for name in URGENCIES)
         categories = Category.objects.bulk_create(
             Category(organisation=organisation, name=name) for name in CATEGORIES
         )

@@ -1,0 +1,86 @@
+"""Connect4's wire format: the `{"status": …}` envelope in JSON or XML, its error bodies, and paging."""
+
+import re
+from xml.etree.ElementTree import Element, SubElement, tostring
+
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+
+from healthdesk.partners.base import Partner, register
+
+
+class Connect4Partner(Partner):
+    name = "connect4"
+    # The support API lives under /api/v1/; every other /api/ path is Connect4's.
+    path_pattern = r"^/api/(?!v1/)"
+    error_component = "Connect4ErrorEnvelope"
+
+    def problem_body(self, problem, request=None):
+        return {"status": False, "message": problem.message}
+
+    def problem_status(self, problem):
+        # The document knows 200, 401, 404 and "invalid": a state conflict is invalid input to a Connect4 app.
+        return 400 if problem.status == 409 else problem.status
+
+
+CONNECT4 = register(Connect4Partner())
+
+
+_XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _XML_ILLEGAL.sub("", str(value))
+
+
+def _xml_fill(element, value):
+    if value is None:
+        element.set("nil", "true")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            key = str(key)
+            if _XML_NAME.match(key) and not key.lower().startswith("xml"):
+                child = SubElement(element, key)
+            else:
+                # Keys such as category ids ("6") are not XML names: keep them as an attribute.
+                child = SubElement(element, "entry", key=_xml_text(key))
+            _xml_fill(child, item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _xml_fill(SubElement(element, "item"), item)
+    else:
+        element.text = _xml_text(value)
+
+
+class Connect4XMLRenderer(BaseRenderer):
+    """The same structure as the JSON: one element per key, `item` per list entry, `nil="true"` for null.
+
+    Chosen by `Accept: application/xml` or `format=xml`, for answers and errors alike.
+    """
+
+    media_type = "application/xml"
+    format = "xml"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        root = Element("response")
+        _xml_fill(root, data)
+        return b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="unicode").encode("utf-8")
+
+
+RENDERERS = (JSONRenderer, Connect4XMLRenderer)
+
+DEFAULT_PER_PAGE = 100
+MAX_PER_PAGE = 500
+
+
+def page_of(queryset, *, page, per_page):
+    """One page of rows and the next page's number (or None), in a single query: fetch one row more."""
+    offset = (page - 1) * per_page
+    rows = list(queryset[offset : offset + per_page + 1])
+    next_page = page + 1 if len(rows) > per_page else None
+    return rows[:per_page], next_page
