@@ -415,6 +415,8 @@ def run_scenario(port, scenario, creds, values, args, master, batches):
     info, _ = sample(port, method, path, headers)
     if info["status"] in NOT_AVAILABLE:
         return {"available": False, **info}
+    if 300 <= info["status"] < 400:  # a login redirect or the like: measuring it would measure the wrong page
+        return {"available": False, **info, "note": "redirected"}
     connections = scenario.get("connections", args.connections)
     return {"available": True, "path": path, **info, **measure(port, path, method, headers, None, args,
                                                                  connections, master)}
@@ -432,6 +434,24 @@ def deep_page(port, creds, counts):
     total = total or counts.get("bench_live_attendees") or 0
     page = max(1, int(total * 0.9) // CLINIKO_PER_PAGE + 1)
     return page, total
+
+
+CLEANUP = """
+from bench import _django
+import os, sys
+_django.setup(os.environ["DATABASE_URL"])
+from scheduling.models import Appointment
+from sync.models import SyncRun
+org, since = int(sys.argv[1]), sys.argv[2]
+Appointment.objects.filter(organisation_id=org, source_system="updox", source_id__startswith="bench-").delete()
+SyncRun.objects.filter(organisation_id=org, started_at__gte=since).delete()
+"""
+
+
+def remove_synced(env, organisation_id, since):
+    """Delete what the Updox scenarios created, so repeated runs measure the seeded data, not a growing one."""
+    subprocess.run([sys.executable, "-c", CLEANUP, str(organisation_id), since.isoformat()], env=env,
+                   cwd=_django.ROOT, check=False)
 
 
 # Report ------------------------------------------------------------------------------------------------------------
@@ -455,14 +475,14 @@ def markdown(report):
         f"Machine: {report['machine']['cpu']}, {report['machine']['cores']} cores, "
         f"{report['machine']['memory_gb']} GB, Python {report['machine']['python']}.",
         "",
-        "| scenario | status | req/s | p50 ms | p95 ms | p99 ms | errors | queries | baseline p50 ms | ratio p50 |"
-        " worker RSS MB |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| scenario | status | req/s | p50 ms | p95 ms | p99 ms | errors | queries | server ms | baseline p50 ms |"
+        " ratio p50 | worker RSS MB |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for s in report["scenarios"]:
         if not s.get("available"):
             status = s.get("status")
-            lines.append(f"| {s['name']} | not available ({status or s.get('note', '–')}) |" + " |" * 9)
+            lines.append(f"| {s['name']} | not available ({status or s.get('note', '–')}) |" + " |" * 10)
             continue
         base = s.get("baseline") or {}
         rss = s.get("worker_rss_mb") or {}
@@ -470,7 +490,7 @@ def markdown(report):
         lines.append(
             f"| {s['name']} | {s['status']} | {fmt(s.get('rps'))} | {fmt(s.get('p50_ms'), 2)} | "
             f"{fmt(s.get('p95_ms'), 2)} | {fmt(s.get('p99_ms'), 2)} | {fmt(s.get('errors'))} | "
-            f"{fmt(s.get('queries'))} | {fmt(base.get('p50_ms'), 2)} | "
+            f"{fmt(s.get('queries'))} | {fmt(s.get('server_ms'), 1)} | {fmt(base.get('p50_ms'), 2)} | "
             f"{fmt(s.get('ratio_p50'), 2) + '×' if s.get('ratio_p50') else '–'} | {rss_text} |"
         )
     lines += ["", "Baselines (one raw SQL query + orjson, same page of rows):", "",
@@ -497,6 +517,7 @@ def main(argv=None):
     parser.add_argument("--sync-repeats", type=int, default=3,
                         help="requests per sequential scenario (Updox sync, unpaged stream)")
     parser.add_argument("--only", help="run only scenarios whose name contains this text")
+    parser.add_argument("--keep-synced", action="store_true", help="keep the appointments Updox scenarios made")
     parser.add_argument("--python-driver", action="store_true", help="use the Python driver even if wrk exists")
     args = parser.parse_args(argv)
 
@@ -566,6 +587,8 @@ def main(argv=None):
         server_log = log.read()
         log.close()
         os.unlink(log.name)
+        if not args.keep_synced:
+            remove_synced(env, seeded["organisation"]["id"], started)
 
     report = {
         "date": started.strftime("%Y-%m-%d %H:%M UTC"), "scale": seeded["scale"], "counts": seeded["counts"],
