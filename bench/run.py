@@ -166,15 +166,12 @@ def _admin_login(port, username, password):
 
 
 def connect4_token(port, creds):
+    """(access token or None, status of POST /api/authorize)."""
     status, _, body, _ = request(port, "POST", "/api/authorize", headers=connect4_headers(creds))
     if status != 200:
-        return None
-    data = json.loads(body)
-    for key in ("access_token", "token"):
-        if isinstance(data, dict) and data.get(key):
-            return data[key]
-    found = re.search(r'"(?:access_)?token"\s*:\s*"([^"]+)"', body.decode())
-    return found.group(1) if found else None
+        return None, status
+    found = re.search(r'"access_token"\s*:\s*"([^"]+)"', body.decode())
+    return (found.group(1) if found else None), status
 
 
 # Load generators ---------------------------------------------------------------------------------------------------
@@ -552,7 +549,7 @@ def main(argv=None):
         }
         values["deep_page"], values["attendees_total"] = deep_page(args.port, creds, seeded["counts"])
         values["deep_offset"] = (values["deep_page"] - 1) * CLINIKO_PER_PAGE
-        values["token"] = connect4_token(args.port, creds)
+        values["token"], values["token_status"] = connect4_token(args.port, creds)
         creds["admin_cookie"] = admin_login(args.port, seeded["admin"]["username"], seeded["admin"]["password"])
 
         scenarios = [s for s in SCENARIOS if not args.only or args.only in s["name"]]
@@ -596,7 +593,7 @@ def main(argv=None):
         "settings": {"workers": args.workers, "connections": args.connections, "threads": args.threads,
                      "duration": args.duration, "warmup": args.warmup,
                      "driver": "wrk" if shutil.which("wrk") and not args.python_driver else "python"},
-        "values": {k: v for k, v in values.items() if k != "token"},
+        "values": {k: v for k, v in values.items() if k != "token"},  # the token is a credential
         "scenarios": results, "baselines": baselines,
         "server_log_tail": server_log.splitlines()[-40:],
     }
