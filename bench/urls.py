@@ -1,0 +1,80 @@
+"""healthdesk's URLs plus `/bench/baseline/<table>`: the same page of rows, one raw SQL query, orjson.
+
+The baseline is the floor a partner endpoint is measured against: no ORM, no serializer, no authentication,
+just the rows of the page the endpoint reads. Each named table is fixed SQL; only values are parameters.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+import orjson
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.urls import include, path
+
+from healthdesk.urls import handler404, handler500  # noqa: F401  (404/500 in the asking partner's shape)
+
+NOT_CLOSED = "AND status <> 'closed'"
+TICKET_FILTERS = {
+    "all": "",
+    "open": "AND status IN ('new', 'in_progress', 'reopened')",
+    "unresolved": NOT_CLOSED,
+    "unassigned": f"{NOT_CLOSED} AND assignee_id IS NULL",
+    "overdue": f"{NOT_CLOSED} AND due_at < %(now)s",
+    "duetoday": f"{NOT_CLOSED} AND due_at >= %(today)s AND due_at < %(tomorrow)s",
+    "onhold": "AND status = 'on_hold'",
+    "closed": "AND status = 'closed'",
+}
+ATTENDEE_FILTERS = {
+    "all": "",
+    "patient": "AND resident_id = %(patient)s",
+    "updated": "AND updated_at > %(updated_after)s",
+}
+PAGE = "LIMIT %(limit)s OFFSET %(offset)s"
+TABLES = {
+    **{
+        f"tickets_{name}": f"SELECT * FROM tickets_ticket WHERE organisation_id = %(org)s {where} "
+        f"ORDER BY created_at DESC, id DESC {PAGE}"
+        for name, where in TICKET_FILTERS.items()
+    },
+    "ticket": "SELECT * FROM tickets_ticket WHERE organisation_id = %(org)s AND id = %(id)s",
+    "residents": "SELECT * FROM directory_resident WHERE organisation_id = %(org)s "
+    f"ORDER BY last_name, first_name, id {PAGE}",
+    "appointments": "SELECT * FROM scheduling_appointment WHERE organisation_id = %(org)s AND deleted_at IS NULL "
+    f"ORDER BY starts_at, id {PAGE}",
+    **{
+        f"attendees_{name}": "SELECT * FROM scheduling_attendee WHERE organisation_id = %(org)s "
+        f"AND deleted_at IS NULL {where} ORDER BY created_at, id {PAGE}"
+        for name, where in ATTENDEE_FILTERS.items()
+    },
+}
+
+
+def baseline(request, table):
+    """Rows of one page as JSON; `?org=&limit=&offset=` and the table's own filter values."""
+    if table not in TABLES:
+        return JsonResponse({"error": f"unknown baseline table {table!r}"}, status=404)
+    now = datetime.now(UTC)
+    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    query = request.GET
+    params = {
+        "org": int(query.get("org", 0)),
+        "limit": min(int(query.get("limit", 50)), 1000),
+        "offset": int(query.get("offset", 0)),
+        "id": int(query.get("id", 0)),
+        "patient": int(query.get("patient", 0)),
+        "updated_after": query.get("updated_after", "1970-01-01T00:00:00Z"),
+        "now": now,
+        "today": today,
+        "tomorrow": today + timedelta(days=1),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(TABLES[table], params)
+        names = [column.name for column in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return HttpResponse(orjson.dumps(rows, default=str), content_type="application/json")
+
+
+urlpatterns = [
+    path("bench/baseline/<str:table>", baseline, name="bench-baseline"),
+    path("", include("healthdesk.urls")),
+]
