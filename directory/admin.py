@@ -197,7 +197,6 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_filter = ("action", "object_type", "channel")
     search_fields = ("=object_id",)
     list_select_related = ("actor_user", "actor_client")
-    date_hierarchy = "created_at"
 
 
 class DeliveryFailedFilter(admin.SimpleListFilter):
@@ -230,7 +229,6 @@ class DeliveryAdmin(ReadOnlyAdmin):
     list_filter = (DeliveryFailedFilter, "status", "purpose", "channel", "created_at")
     search_fields = ("recipient", "=subject_id", "key")
     list_select_related = ("subject_type",)
-    date_hierarchy = "created_at"
     actions = ("retry_now",)
 
     @admin.display(description="about")

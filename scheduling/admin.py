@@ -97,7 +97,6 @@ class AppointmentAdmin(ScheduleActions, OrganisationScopedAdmin):
     list_filter = ("kind", "practitioner", "division", CancelledFilter, DeletedFilter, "starts_at")
     search_fields = ("summary", "source_id", "=id")
     list_select_related = ("practitioner",)
-    date_hierarchy = "starts_at"
     fields = (*EDITABLE, "original_starts_at", "started_at", "cancelled_at", "cancellation_reason",
               "cancellation_note", "deleted_at", "source_system", "source_id", "created_at", "updated_at")
     readonly_fields = ("original_starts_at", "started_at", "cancelled_at", "cancellation_reason",

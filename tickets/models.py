@@ -88,7 +88,9 @@ class Ticket(models.Model):
         indexes = [
             models.Index(fields=["organisation", "id"], name="ticket_org_id"),
             models.Index(fields=["organisation", "status", "due_at"], name="ticket_org_status_due"),
-            models.Index(fields=["organisation", "created_at"], name="ticket_org_created"),
+            # The list order (newest first, id breaking ties), for one organisation and across all of them.
+            models.Index(fields=["organisation", "-created_at", "-id"], name="ticket_org_created"),
+            models.Index(fields=["-created_at", "-id"], name="ticket_created"),
             models.Index(fields=["organisation", "updated_at"], name="ticket_org_updated"),
             models.Index(fields=["organisation", "assignee", "status"], name="ticket_org_assignee"),
             models.Index(fields=["organisation", "resident", "created_at"], name="ticket_org_resident"),
