@@ -19,6 +19,9 @@ BENCH_ENV = {
     "DJANGO_SETTINGS_MODULE": "bench.settings",
     # A load generator is one client hammering one key: partner rate limits would turn the run into 429s.
     "HEALTHDESK_CLINIKO_RATE_LIMIT": "100000000/min",
+    "HEALTHDESK_API_RATE": "100000000/min",
+    # Production counts rate limits in Redis; the database cache would add SQL to every request.
+    "REDIS_URL": "redis://127.0.0.1:6379/2",
     "LOG_LEVEL": "WARNING",
 }
 
