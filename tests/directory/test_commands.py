@@ -58,6 +58,9 @@ def test_seed_demo_is_safe_to_run_twice():
     counts = (Ticket.objects.count(), Appointment.objects.count(), ApiClient.objects.count())
     assert counts[0] > 0 and counts[1] > 0 and counts[2] == 1
     assert "secret" in first and "Admin login" in first
+    from directory.models import User
+
+    assert User.objects.get(username="frontdesk").groups.filter(name="Front desk").exists()
     second = run("seed_demo")
     assert "already present" in second
     assert (Ticket.objects.count(), Appointment.objects.count(), ApiClient.objects.count()) == counts

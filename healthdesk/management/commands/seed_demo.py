@@ -4,6 +4,7 @@ import json as jsonlib
 import random
 from datetime import timedelta
 
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils import timezone
 from directory import services as directory_services
 from directory.actors import Actor
 from directory.models import Division, Organisation, User
+from directory.staff_groups import CLINICIAN, FRONT_DESK, ensure_staff_groups
 from healthdesk.onboarding import organisation_onboard
 from scheduling import services as scheduling_services
 from scheduling.choices import AppointmentKind
@@ -88,6 +90,9 @@ class Command(BaseCommand):
             email="jakkermans@demo.example", titles="Dokter", initials="J", last_name="Akkermans",
             address="Vlietlaan 1", postal_code="3011AA", city="Ergens", is_staff=True, roles=["consultant"],
         )
+        ensure_staff_groups()
+        frontdesk.groups.add(Group.objects.get(name=FRONT_DESK))
+        clinician.groups.add(Group.objects.get(name=CLINICIAN))
         residents = [
             directory_services.resident_create(
                 organisation=organisation, actor=system, first_name=first, surname_prefix=prefix, last_name=last,
