@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from healthdesk.partners.support import vocab
 from healthdesk.partners.support.fields import (
+    DATETIME_FORMAT,
     SupportDateTimeField,
     SupportIdField,
     SupportIdInput,
@@ -113,6 +114,25 @@ class TicketRow(serializers.Serializer):
     """One entry of get_tickets' `data`: the ticket wrapped as `{"Ticket": {…}}`."""
 
     Ticket = TicketFields(source="*")
+
+
+def ticket_rows(tickets, *, organisation):
+    """get_tickets' `data`, field for field what TicketRow gives, built without DRF's per-field cost: the
+    document's list is unbounded, so a big provider's list is thousands of rows (a test keeps the two equal)."""
+    zone, slug = organisation.zone, organisation.slug
+
+    def moment(value):
+        return None if value is None else value.astimezone(zone).strftime(DATETIME_FORMAT)
+
+    return [
+        {"Ticket": {
+            "id": str(t.pk), "account_id": slug, "user": str(t.resident_id), "subject": t.title,
+            "type": t.ticket_type, "priority": t.priority, "due": moment(t.due_at),
+            "status": vocab.status_word(t.status), "assigned_to": assigned_to(t),
+            "group_name": t.group_name or t.ticket_type, "created": moment(t.created_at),
+        }}
+        for t in tickets
+    ]
 
 
 class ConversationEntry(serializers.Serializer):

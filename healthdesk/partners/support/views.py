@@ -209,7 +209,7 @@ class SupportGetTickets(SupportView):
                 organisation=self.organisation, username=data["assigned_admin"], field="assigned_admin"
             )
         tickets = ticket_selectors.ticket_list(**filters)
-        return success(data=s.TicketRow(tickets, many=True, context=self.context()).data)
+        return success(data=s.ticket_rows(tickets, organisation=self.organisation))
 
 
 class SupportSendMessage(SupportView):

@@ -207,3 +207,22 @@ def test_a_range_body_that_is_not_a_json_object_is_a_400(api, tenant, raw):
     response = api.post_raw("/api/v1/get_tickets/0", raw)
     assert response.status_code == 400
     assert response.json()["errorCode"] == 400
+
+
+def test_lean_rows_equal_the_serializer_field_for_field(tenant):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from healthdesk.partners.support import serializers as s
+    from tests.factories import TicketFactory
+    from tickets.selectors import ticket_list
+
+    TicketFactory(organisation=tenant.organisation, resident=tenant.resident, assignee=tenant.staff,
+                  ticket_type="Payment", group_name="", due_at=timezone.now() - timedelta(hours=3))
+    TicketFactory(organisation=tenant.organisation, resident=tenant.resident, status="closed", due_at=None,
+                  group_name="Billing")
+    tickets = list(ticket_list(organisation=tenant.organisation))
+    context = {"organisation": tenant.organisation}
+    assert s.ticket_rows(tickets, organisation=tenant.organisation) == s.TicketRow(
+        tickets, many=True, context=context).data
