@@ -17,7 +17,7 @@ from directory.models import (
     ResidentType,
     User,
 )
-from healthdesk.admin_scoping import OrganisationScopedAdmin, ReadOnlyAdmin
+from healthdesk.admin_scoping import OrganisationScopedAdmin, ReadOnlyAdmin, ReadOnlyInline
 from healthdesk.onboarding import organisation_onboard
 
 
@@ -73,15 +73,10 @@ class ResidentTypeAdmin(OrganisationScopedAdmin):
     search_fields = ("name",)
 
 
-class ResidentIdentifierInline(admin.TabularInline):
+class ResidentIdentifierInline(ReadOnlyInline):
     model = ResidentIdentifier
     fields = ("system", "value")
-    extra = 0
     readonly_fields = ("system", "value")
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class ContactInline(admin.TabularInline):

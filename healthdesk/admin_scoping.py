@@ -28,19 +28,25 @@ class EstimatedCountPaginator(Paginator):
         return super().count
 
 
+def organisation_limit(related_model, request):
+    """The filter that keeps a related table's choices to the staff user's organisation ({} for superusers and
+    tables with no organisation)."""
+    if request.user.is_superuser:
+        return {}
+    if related_model._meta.model_name == "organisation":
+        return {"pk": request.user.organisation_id}
+    if any(f.name == "organisation" for f in related_model._meta.fields):
+        return {"organisation": request.user.organisation_id}
+    return {}
+
+
 class OrganisationRelatedFilter(admin.RelatedFieldListFilter):
     """A related-field filter whose choices are the staff user's organisation's rows only: Django's lists
     every row of the related table, which would show one organisation's staff and categories to another."""
 
     def field_choices(self, field, request, model_admin):
         ordering = self.field_admin_ordering(field, request, model_admin)
-        related = field.related_model
-        limit = {}
-        if not request.user.is_superuser:
-            if related._meta.model_name == "organisation":
-                limit = {"pk": request.user.organisation_id}
-            elif any(f.name == "organisation" for f in related._meta.fields):
-                limit = {"organisation": request.user.organisation_id}
+        limit = organisation_limit(field.related_model, request)
         return field.get_choices(include_blank=False, ordering=ordering, limit_choices_to=limit)
 
 
@@ -73,23 +79,15 @@ class OrganisationScopedAdmin(admin.ModelAdmin):
         return scoped
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        related = db_field.related_model
-        if field is not None and not request.user.is_superuser:
-            if related._meta.model_name == "organisation":
-                field.queryset = field.queryset.filter(pk=request.user.organisation_id)
-            elif any(f.name == "organisation" for f in related._meta.fields):
-                field.queryset = field.queryset.filter(organisation_id=request.user.organisation_id)
-        return field
+        return self._scoped(super().formfield_for_foreignkey(db_field, request, **kwargs), db_field, request)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        related = db_field.related_model
-        if field is not None and not request.user.is_superuser:
-            if related._meta.model_name == "organisation":
-                field.queryset = field.queryset.filter(pk=request.user.organisation_id)
-            elif any(f.name == "organisation" for f in related._meta.fields):
-                field.queryset = field.queryset.filter(organisation_id=request.user.organisation_id)
+        return self._scoped(super().formfield_for_manytomany(db_field, request, **kwargs), db_field, request)
+
+    @staticmethod
+    def _scoped(field, db_field, request):
+        if field is not None:
+            field.queryset = field.queryset.filter(**organisation_limit(db_field.related_model, request))
         return field
 
     @staticmethod
@@ -109,3 +107,16 @@ class ReadOnlyAdmin(OrganisationScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """An inline of history or child rows that is shown, never added to, changed or deleted here."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

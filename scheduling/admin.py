@@ -2,59 +2,47 @@ from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 
-from healthdesk.admin_scoping import OrganisationScopedAdmin, ReadOnlyAdmin
+from healthdesk.admin_scoping import OrganisationScopedAdmin, ReadOnlyAdmin, ReadOnlyInline
 from healthdesk.exceptions import DomainError
 from scheduling import services
 from scheduling.choices import CancellationReason
 from scheduling.models import Appointment, AppointmentEvent, Attendee, Invoice
 
 
-class CancelledFilter(admin.SimpleListFilter):
-    title = "cancelled"
-    parameter_name = "cancelled"
+class MomentSetFilter(admin.SimpleListFilter):
+    """Yes/no on whether a moment (cancelled_at, deleted_at) is set."""
+
+    field = ""
 
     def lookups(self, request, model_admin):
-        return [("yes", "Cancelled"), ("no", "Not cancelled")]
+        return [("yes", self.title.capitalize()), ("no", f"Not {self.title}")]
 
     def queryset(self, request, queryset):
         if self.value() in ("yes", "no"):
-            return queryset.filter(cancelled_at__isnull=self.value() == "no")
+            return queryset.filter(**{f"{self.field}__isnull": self.value() == "no"})
         return queryset
 
 
-class DeletedFilter(CancelledFilter):
-    title = "deleted"
-    parameter_name = "deleted"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Deleted"), ("no", "Not deleted")]
-
-    def queryset(self, request, queryset):
-        if self.value() in ("yes", "no"):
-            return queryset.filter(deleted_at__isnull=self.value() == "no")
-        return queryset
+class CancelledFilter(MomentSetFilter):
+    title = parameter_name = "cancelled"
+    field = "cancelled_at"
 
 
-class AttendeeInline(admin.TabularInline):
+class DeletedFilter(MomentSetFilter):
+    title = parameter_name = "deleted"
+    field = "deleted_at"
+
+
+class AttendeeInline(ReadOnlyInline):
     model = Attendee
     fields = ("resident", "arrived", "cancelled_at", "cancellation_reason", "deleted_at")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class AppointmentEventInline(admin.TabularInline):
+class AppointmentEventInline(ReadOnlyInline):
     model = AppointmentEvent
     fields = ("created_at", "kind", "note", "attendee", "actor_user", "actor_client", "channel")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 EDITABLE = ("kind", "starts_at", "duration_minutes", "practitioner", "division", "max_attendees", "summary",

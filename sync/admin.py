@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db.models import Case, When
 
-from healthdesk.admin_scoping import ReadOnlyAdmin
+from healthdesk.admin_scoping import ReadOnlyAdmin, ReadOnlyInline
 from sync.choices import ItemOutcome
 from sync.models import SyncItemResult, SyncRun
 
@@ -21,19 +21,14 @@ class WithFailuresFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ItemInline(admin.TabularInline):
+class ItemInline(ReadOnlyInline):
     model = SyncItemResult
     fields = ("position", "external_id", "outcome", "message", "appointment")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
 
     def get_queryset(self, request):
         failed_first = Case(When(outcome=ItemOutcome.FAILED, then=0), default=1)
         return super().get_queryset(request).order_by(failed_first, "position")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SyncRun)

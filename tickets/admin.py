@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from healthdesk.admin_scoping import OrganisationScopedAdmin, ReadOnlyAdmin
+from healthdesk.admin_scoping import OrganisationScopedAdmin, ReadOnlyAdmin, ReadOnlyInline
 from healthdesk.exceptions import DomainError
 from tickets import selectors, services
 from tickets.choices import DerivedFilter
@@ -57,36 +57,21 @@ class MessageInline(admin.TabularInline):
         return False
 
 
-class AssessmentInline(admin.TabularInline):
+class AssessmentInline(ReadOnlyInline):
     model = CategoryAssessment
-    extra = 0
     readonly_fields = ("category", "status")
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(ReadOnlyInline):
     model = Attachment
     fields = ("name", "content_type", "size", "created_at")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class EventInline(admin.TabularInline):
+class EventInline(ReadOnlyInline):
     model = TicketEvent
     fields = ("created_at", "kind", "from_value", "to_value", "note", "actor_user", "actor_client", "channel")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 CREATE_FIELDS = ("title", "resident", "priority", "status", "ticket_type", "group_name", "urgency", "assignee",
