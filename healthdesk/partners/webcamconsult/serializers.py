@@ -26,6 +26,7 @@ from healthdesk.partners.webcamconsult.fields import (
 )
 
 MAX_PER_PAGE = 1000
+MAX_PAGE = 1_000_000
 
 
 class TextField(serializers.CharField):
@@ -236,7 +237,10 @@ def appointment_row(values, zone):
 class ListQuery(serializers.Serializer):
     """Optional paging; without it a list is the whole collection, as documented."""
 
-    page = serializers.IntegerField(min_value=1, required=False, help_text="Page number, from 1.")
+    # Bounded so the row offset stays a 64-bit integer the database accepts.
+    page = serializers.IntegerField(
+        min_value=1, max_value=MAX_PAGE, required=False, help_text="Page number, from 1."
+    )
     per_page = serializers.IntegerField(
         min_value=1, max_value=MAX_PER_PAGE, required=False, help_text="Rows per page (default 100 when paging)."
     )

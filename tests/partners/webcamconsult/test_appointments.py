@@ -194,6 +194,7 @@ def test_from_and_to_filter_by_date(api, tenant):
     assert listed("from=2030-01-02T09:00:00.000%2B01:00") == ids[1:]
     assert listed("from=2030-01-02T09:00:01%2B01:00&per_page=1") == [ids[2]]
     assert_invalid(api.get("/appointments.json?from=soon"), "from")
+    assert_invalid(api.get("/appointments.json?page=832931384907741134848&per_page=333"), "page")
 
 
 def test_list_costs_the_same_queries_for_one_or_many(api, tenant, division):
