@@ -89,7 +89,8 @@ class UserInput(WebcamconsultInput):
 # Clients ---------------------------------------------------------------------------------------------------
 class ClientOutput(serializers.Serializer):
     id = WireIdField("client", source="pk")
-    email = serializers.EmailField()
+    # Optional on a client, so "" when none is on file: a plain string, not format "email".
+    email = serializers.CharField(help_text="An email address, or empty when none is on file.")
     titles = serializers.CharField()
     initials = serializers.CharField()
     surname_prefix = serializers.CharField()
