@@ -96,6 +96,9 @@ def _text(raw, key, max_length=None):
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise Invalid(f"{key}: must be a string.", field=key)
     value = str(value).strip()
+    if "\x00" in value:
+        # PostgreSQL text cannot hold NUL, and no partner field has a use for one.
+        raise Invalid(f"{key}: must not contain NUL characters.", field=key)
     if max_length and len(value) > max_length:
         raise Invalid(f"{key}: at most {max_length} characters.", field=key)
     return value
@@ -510,4 +513,5 @@ def appointments_sync(*, organisation, actor, system, items, dry_run=False, prog
 
 
 def _external_id(value):
-    return "" if value is None else str(value)[:REF_MAX_LENGTH]
+    # A refused item's id is recorded as sent, less any NUL, which PostgreSQL text cannot hold.
+    return "" if value is None else str(value).replace("\x00", "")[:REF_MAX_LENGTH]

@@ -65,6 +65,8 @@ def test_documented_value_types_are_accepted(run):
     ({"locationId": ["a"]}, "locationId"),
     ({"id": ""}, "id"),
     ({"id": None}, "id"),
+    ({"details": "a\x00b"}, "details"),
+    ({"patientId": "p\x00"}, "patientId"),
 ])
 def test_a_bad_value_fails_its_item_naming_the_field_and_writes_nothing(run, fields, named):
     residents = Resident.objects.count()
@@ -172,6 +174,13 @@ def test_every_run_is_recorded_with_counts_and_item_outcomes(run, tenant):
     results = list(SyncItemResult.objects.filter(run=saved).values_list("position", "external_id", "outcome"))
     assert results == [(0, "1", "updated"), (1, "2", "created"), (2, "3", "failed"), (3, "4", "created")]
     assert SyncItemResult.objects.get(run=saved, position=1).appointment == Appointment.objects.get(source_id="2")
+
+
+def test_an_id_with_a_nul_fails_its_item_and_is_recorded_without_it(run):
+    # PostgreSQL text cannot hold NUL: the run record must still be written (found by .ci/fuzz on PostgreSQL).
+    report = run([item("a\x00b")])
+    assert outcomes(report) == [("failed", "id: must not contain NUL characters.")]
+    assert SyncItemResult.objects.get(run=report.run).external_id == "ab"
 
 
 def test_dry_run_counts_but_writes_only_the_run(run):

@@ -15,7 +15,7 @@ from healthdesk.exceptions import Invalid, NotFound
 from healthdesk.partners.base import PartnerAPIView, classify
 from healthdesk.partners.connect4 import serializers as io
 from healthdesk.partners.connect4.auth import Connect4Authentication, Connect4KeyPairAuthentication
-from healthdesk.partners.connect4.wire import CONNECT4, RENDERERS, page_of
+from healthdesk.partners.connect4.wire import CONNECT4, RENDERERS, Connect4ContentNegotiation, page_of
 from tickets import selectors as ticket_selectors
 from tickets import services as ticket_services
 
@@ -95,6 +95,7 @@ class Connect4View(PartnerAPIView):
     partner = CONNECT4
     authentication_classes = (Connect4Authentication,)
     renderer_classes = RENDERERS
+    content_negotiation_class = Connect4ContentNegotiation
     # Domain field names that Connect4 calls differently.
     field_names = {"body": "comment"}
 

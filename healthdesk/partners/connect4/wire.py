@@ -3,6 +3,7 @@
 import re
 from xml.etree.ElementTree import Element, SubElement, tostring
 
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from healthdesk.partners.base import Partner, register
@@ -73,6 +74,17 @@ class Connect4XMLRenderer(BaseRenderer):
 
 
 RENDERERS = (JSONRenderer, Connect4XMLRenderer)
+
+
+class Connect4ContentNegotiation(DefaultContentNegotiation):
+    """`format=xml` picks XML; any other `format` value falls back to JSON rather than DRF's 404, since the
+    document promises JSON or XML and nothing else (a partner's stray parameter must not look like a bad URL)."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        requested = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
+        if requested and requested not in {renderer.format for renderer in renderers}:
+            format_suffix = renderers[0].format
+        return super().select_renderer(request, renderers, format_suffix)
 
 DEFAULT_PER_PAGE = 100
 MAX_PER_PAGE = 500

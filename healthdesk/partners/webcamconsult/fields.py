@@ -30,7 +30,11 @@ def format_time(value, zone):
     """`2015-07-01T15:41:24.306+02:00`: milliseconds and the organisation's offset."""
     if value is None:
         return None
-    return value.astimezone(zone).isoformat(timespec="milliseconds")
+    # Before 1937 Amsterdam's offset had seconds (+00:19:32), which ISO 8601/RFC 3339 offsets cannot carry: the
+    # same instant is written in the offset cut to whole minutes.
+    offset = value.astimezone(zone).utcoffset()
+    minutes = fixed_offset(timedelta(minutes=offset // timedelta(minutes=1)))
+    return value.astimezone(minutes).isoformat(timespec="milliseconds")
 
 
 def format_birth_date(day, zone):

@@ -26,6 +26,7 @@ from healthdesk.partners.webcamconsult.fields import (
 )
 
 MAX_PER_PAGE = 1000
+MAX_PAGE = 1_000_000
 
 
 class TextField(serializers.CharField):
@@ -88,7 +89,8 @@ class UserInput(WebcamconsultInput):
 # Clients ---------------------------------------------------------------------------------------------------
 class ClientOutput(serializers.Serializer):
     id = WireIdField("client", source="pk")
-    email = serializers.EmailField()
+    # Optional on a client, so "" when none is on file: a plain string, not format "email".
+    email = serializers.CharField(help_text="An email address, or empty when none is on file.")
     titles = serializers.CharField()
     initials = serializers.CharField()
     surname_prefix = serializers.CharField()
@@ -236,7 +238,10 @@ def appointment_row(values, zone):
 class ListQuery(serializers.Serializer):
     """Optional paging; without it a list is the whole collection, as documented."""
 
-    page = serializers.IntegerField(min_value=1, required=False, help_text="Page number, from 1.")
+    # Bounded so the row offset stays a 64-bit integer the database accepts.
+    page = serializers.IntegerField(
+        min_value=1, max_value=MAX_PAGE, required=False, help_text="Page number, from 1."
+    )
     per_page = serializers.IntegerField(
         min_value=1, max_value=MAX_PER_PAGE, required=False, help_text="Rows per page (default 100 when paging)."
     )

@@ -169,6 +169,15 @@ class Connect4Contract:
         assert root.findtext("status") == "false"
         assert root.findtext("message") == "Invalid Credentials"
 
+    def test_an_unknown_format_falls_back_to_json(self, world):
+        if self.method == "get":
+            response = world.caller.call("get", self.endpoint, {**self.params(world), "format": "AAA"})
+        else:
+            response = world.caller.call(self.method, self.endpoint, self.params(world), query="format=AAA")
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("application/json")
+        assert response.json()["status"] is True
+
     def test_xml_has_the_same_structure(self, world):
         json_body = self.call(world).json()
         root = xml_of(self.call(world, HTTP_ACCEPT="application/xml"))

@@ -136,6 +136,12 @@ class TestAttachment(Connect4Contract):
         assert response.status_code == 200
         assert b"".join(response.streaming_content) == PNG
 
+    def test_an_unknown_format_falls_back_to_json(self, world):
+        # A download is the file itself, whatever format is asked for.
+        response = world.caller.get(f"attachment/{world.ticket.attachments.get().pk}", {"format": "AAA"})
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == PNG
+
     def test_xml_has_the_same_structure(self, world):
         response = self.call(world, HTTP_ACCEPT="application/xml")
         assert response.status_code == 200

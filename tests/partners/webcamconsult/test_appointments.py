@@ -1,10 +1,11 @@
 """Appointments: individual appointments whose single attendee is the client."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from healthdesk.partners.webcamconsult.fields import format_time
 from scheduling import selectors as scheduling_selectors
 from scheduling.choices import CancellationReason
 from scheduling.models import Appointment, Attendee
@@ -194,6 +195,7 @@ def test_from_and_to_filter_by_date(api, tenant):
     assert listed("from=2030-01-02T09:00:00.000%2B01:00") == ids[1:]
     assert listed("from=2030-01-02T09:00:01%2B01:00&per_page=1") == [ids[2]]
     assert_invalid(api.get("/appointments.json?from=soon"), "from")
+    assert_invalid(api.get("/appointments.json?page=832931384907741134848&per_page=333"), "page")
 
 
 def test_list_costs_the_same_queries_for_one_or_many(api, tenant, division):
@@ -210,3 +212,11 @@ def test_list_costs_the_same_queries_for_one_or_many(api, tenant, division):
     many, rows = api.count_queries("/appointments.json")
     assert len(rows) == 200 and all(row["client_id"] and row["division_id"] for row in rows)
     assert one == many
+
+
+def test_a_time_before_1937_is_written_with_a_whole_minute_offset():
+    # Amsterdam's offset was +00:19:32 then; RFC 3339 has no seconds in offsets (found by .ci/fuzz).
+    instant = datetime(1930, 11, 22, 23, 40, tzinfo=UTC)
+    written = format_time(instant, AMSTERDAM)
+    assert written == "1930-11-22T23:59:00.000+00:19"
+    assert datetime.fromisoformat(written) == instant
