@@ -249,8 +249,10 @@ def attendee_create(*, appointment, actor, resident, **fields):
 
 @transaction.atomic
 def attendee_update(*, attendee, actor, **fields):
-    """Change an attendee's arrival, notes, reminder marks and statuses."""
+    """Change an attendee's arrival, notes, reminder marks and statuses; a deleted one is restored first."""
     _check_fields(fields, ATTENDEE_FIELDS)
+    if attendee.deleted_at is not None:
+        raise Conflict("The attendee is deleted; restore it before changing it.", field="id")
     before = audit.snapshot(attendee, fields)
     changed = [name for name, value in fields.items() if getattr(attendee, name) != value]
     for name in changed:

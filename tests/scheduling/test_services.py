@@ -124,3 +124,16 @@ def test_cancelling_an_individual_attendee_one_by_one_is_refused_with_a_code(ten
     assert raised.value.code == "not_group"
     attendee.refresh_from_db()
     assert attendee.cancelled_at is None
+
+
+def test_a_deleted_attendee_is_not_changed_until_restored(tenant):
+    attendee = AttendeeFactory(organisation=tenant.organisation)
+    services.attendee_delete(attendee=attendee, actor=tenant.actor)
+    with pytest.raises(Conflict):
+        services.attendee_update(attendee=attendee, actor=tenant.actor, arrived=True)
+    attendee.refresh_from_db()
+    assert attendee.arrived is None
+    services.attendee_restore(attendee=attendee, actor=tenant.actor)
+    services.attendee_update(attendee=attendee, actor=tenant.actor, arrived=True)
+    attendee.refresh_from_db()
+    assert attendee.arrived is True
