@@ -21,6 +21,14 @@ def _plain(value):
     return value
 
 
+def _storable(query):
+    """A request's query as JSON any database stores: no NUL characters (PostgreSQL refuses them), bounded."""
+    def clean(text):
+        return str(text).replace("\x00", "")[:200]
+
+    return {clean(name): [clean(v) for v in values][:10] for name, values in list(query.items())[:20]}
+
+
 def snapshot(instance, fields):
     """The current values of `fields`, to diff against after a change."""
     return {name: _plain(getattr(instance, name)) for name in fields}
@@ -59,6 +67,6 @@ def record_many(*, actor, organisation, action, model, changes_by_id):
 def record_read(*, actor, organisation, model, ids=None, query=None):
     """A partner read of personal records, one event per request: the ids read for a record, or the list's
     query for a list (a list can be too long to name every row)."""
-    changes = {"ids": [str(i) for i in ids]} if ids is not None else {"list": query or {}}
+    changes = {"ids": [str(i) for i in ids]} if ids is not None else {"list": _storable(query or {})}
     object_id = str(ids[0]) if ids is not None and len(ids) == 1 else ""
     _row(actor, organisation, READ, label(model), object_id, changes).save()

@@ -21,7 +21,7 @@ from django.core.exceptions import (
 )
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError
+from django.db import DatabaseError, DataError, IntegrityError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf
 from rest_framework.authentication import BaseAuthentication
@@ -116,6 +116,9 @@ def classify(exc):
         return Problem(400, "malformed", "Malformed request.")
     if isinstance(exc, drf.APIException):
         return Problem(exc.status_code, "error", str(exc.detail))
+    if isinstance(exc, DataError):
+        # A value the database cannot store (a NUL byte in text on PostgreSQL, a number out of range): bad input.
+        return Problem(400, "invalid", "A value cannot be stored: it contains characters or a size not accepted.")
     if isinstance(exc, IntegrityError):
         # A constraint caught what validation did not (usually a concurrent duplicate): a conflict, never a 500.
         return Problem(409, "conflict", "The request conflicts with existing data.")

@@ -295,3 +295,14 @@ def test_partner_reads_of_resident_records_are_audited(tenant, client):
     listed = AuditEvent.objects.filter(action="read", object_type="directory.resident").exclude(pk=read.pk).get()
     assert listed.changes == {"list": {"page": ["1"]}}
     assert listed.organisation == tenant.organisation
+
+
+def test_a_list_read_with_nul_bytes_in_its_query_is_still_audited(tenant, client):
+    from directory.services import access_token_issue
+
+    token = access_token_issue(client=tenant.client)
+    response = client.get(f"/api/{token}/all_residents?%00name=%00value&format=json",
+                          HTTP_API_KEY=tenant.key, HTTP_API_SECRET=tenant.secret)
+    assert response.status_code == 200
+    read = AuditEvent.objects.get(action="read", object_type="directory.resident")
+    assert read.changes == {"list": {"name": ["value"], "format": ["json"]}}

@@ -1,6 +1,6 @@
 """Connect4's date formats: `2016/02/12 03:00:34 -0800` in the organisation's time zone, dates `1937/01/21`."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -42,7 +42,11 @@ def parse_datetime(text, zone):
             ) from None
     if timezone.is_naive(parsed):
         parsed = parsed.replace(tzinfo=zone)
-    return parsed
+    try:
+        # In UTC: Python accepts offsets up to ±23:59, PostgreSQL only up to ±15:59.
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise serializers.ValidationError("The moment is out of range.") from None
 
 
 @extend_schema_field({"type": "string", "nullable": True, "example": "2016/02/12 03:00:34 -0800"})

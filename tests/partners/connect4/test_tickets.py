@@ -126,3 +126,9 @@ class TestTickets(Connect4Contract):
         many_queries, many_rows = count()
         assert (one_rows, many_rows) == (1, 200)
         assert one_queries == many_queries
+
+
+def test_updated_since_with_an_offset_postgresql_refuses_is_read_in_utc(world):
+    response = world.caller.get("tickets", {"updated_since": "0978-10-21T03:26:45.378+16:17"})
+    assert response.status_code == 200
+    assert response.json()["status"] is True

@@ -188,3 +188,12 @@ def test_with_redis_url_the_throttle_counts_in_redis(client, tenant, settings):
     assert statuses == [200, 200, 429]
     assert any(b"throttle_api_client" in key for key in server.keys("*"))  # the count lives in Redis
     server.flushdb()
+
+
+def test_a_value_the_database_cannot_store_is_a_400_not_a_500():
+    from django.db import DataError
+
+    from healthdesk.partners.base import classify
+
+    problem = classify(DataError("invalid byte sequence for encoding \"UTF8\": 0x00"))
+    assert (problem.status, problem.kind) == (400, "invalid")
