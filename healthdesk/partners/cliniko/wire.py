@@ -59,7 +59,9 @@ def page_url(request, page, after=None):
     params.pop("after", None)
     if after is not None:
         params["after"] = after
-    return f"{request.build_absolute_uri(request.path)}?{params.urlencode(safe='[]:,*')}"
+    # Brackets are percent-encoded (q%5B%5D=…): RFC 3986 allows them only in a host, and clients follow these
+    # links verbatim; `:`, `,` and `*` are valid in a query and stay readable.
+    return f"{request.build_absolute_uri(request.path)}?{params.urlencode(safe=':,*')}"
 
 
 def paginated_response(request, queryset, key, serializer_class, context, order):
