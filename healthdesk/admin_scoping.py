@@ -1,12 +1,13 @@
 """Organisation scoping for the back office: a staff user sees and picks only their organisation's rows."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import get_fields_from_path
 from django.core.paginator import Paginator
 from django.db import connection
 from django.utils.functional import cached_property
 
 from directory.actors import Actor
+from healthdesk.exceptions import DomainError
 
 
 class EstimatedCountPaginator(Paginator):
@@ -93,6 +94,18 @@ class OrganisationScopedAdmin(admin.ModelAdmin):
     @staticmethod
     def actor(request):
         return Actor.staff(request.user, channel="admin")
+
+    def apply_each(self, request, queryset, action, done):
+        """Run an action's service call on each selected row; a refusal is reported for its row only."""
+        count = 0
+        for row in queryset:
+            try:
+                action(row)
+                count += 1
+            except DomainError as exc:
+                messages.error(request, f"{row}: {exc.message}")
+        if count:
+            messages.success(request, f"{done}: {count}.")
 
 
 class ReadOnlyAdmin(OrganisationScopedAdmin):

@@ -1,9 +1,8 @@
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.template.response import TemplateResponse
 
 from healthdesk.admin_scoping import OrganisationScopedAdmin, ReadOnlyAdmin, ReadOnlyInline
-from healthdesk.exceptions import DomainError
 from scheduling import services
 from scheduling.choices import CancellationReason
 from scheduling.models import Appointment, AppointmentEvent, Attendee, Invoice
@@ -60,23 +59,13 @@ class ScheduleActions:
         form = CancelForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             reason, note = form.cleaned_data["reason"], form.cleaned_data["note"]
-            self._each(request, queryset, lambda row: cancel(row, reason, note), "Cancelled")
+            self.apply_each(request, queryset, lambda row: cancel(row, reason, note), "Cancelled")
             return None
         return TemplateResponse(request, "admin/scheduling/cancel.html", {
             **self.admin_site.each_context(request), "title": f"Cancel {noun}", "form": form,
             "rows": list(queryset), "noun": noun, "action": request.POST.get("action"),
         })
 
-    def _each(self, request, queryset, action, done):
-        count = 0
-        for row in queryset:
-            try:
-                action(row)
-                count += 1
-            except DomainError as exc:
-                messages.error(request, f"{row}: {exc.message}")
-        if count:
-            messages.success(request, f"{done}: {count}.")
 
 
 @admin.register(Appointment)
@@ -114,12 +103,14 @@ class AppointmentAdmin(ScheduleActions, OrganisationScopedAdmin):
     @admin.action(description="Delete (soft, restorable)")
     def soft_delete(self, request, queryset):
         actor = self.actor(request)
-        self._each(request, queryset, lambda a: services.appointment_delete(appointment=a, actor=actor), "Deleted")
+        self.apply_each(request, queryset, lambda a: services.appointment_delete(appointment=a, actor=actor), "Deleted")
 
     @admin.action(description="Restore")
     def restore(self, request, queryset):
         actor = self.actor(request)
-        self._each(request, queryset, lambda a: services.appointment_restore(appointment=a, actor=actor), "Restored")
+        self.apply_each(
+            request, queryset, lambda a: services.appointment_restore(appointment=a, actor=actor), "Restored"
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False  # deletion is soft, through the action
@@ -156,18 +147,18 @@ class AttendeeAdmin(ScheduleActions, OrganisationScopedAdmin):
     @admin.action(description="Mark arrived")
     def mark_arrived(self, request, queryset):
         actor = self.actor(request)
-        self._each(request, queryset, lambda a: services.attendee_update(attendee=a, actor=actor, arrived=True),
+        self.apply_each(request, queryset, lambda a: services.attendee_update(attendee=a, actor=actor, arrived=True),
                    "Marked arrived")
 
     @admin.action(description="Delete (soft, restorable)")
     def soft_delete(self, request, queryset):
         actor = self.actor(request)
-        self._each(request, queryset, lambda a: services.attendee_delete(attendee=a, actor=actor), "Deleted")
+        self.apply_each(request, queryset, lambda a: services.attendee_delete(attendee=a, actor=actor), "Deleted")
 
     @admin.action(description="Restore")
     def restore(self, request, queryset):
         actor = self.actor(request)
-        self._each(request, queryset, lambda a: services.attendee_restore(attendee=a, actor=actor), "Restored")
+        self.apply_each(request, queryset, lambda a: services.attendee_restore(attendee=a, actor=actor), "Restored")
 
 
 @admin.register(Invoice)

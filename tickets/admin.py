@@ -1,12 +1,11 @@
 import csv
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from healthdesk.admin_scoping import OrganisationScopedAdmin, ReadOnlyAdmin, ReadOnlyInline
-from healthdesk.exceptions import DomainError
 from tickets import selectors, services
 from tickets.choices import DerivedFilter
 from tickets.models import Attachment, Category, CategoryAssessment, Message, Ticket, TicketEvent, Urgency
@@ -134,34 +133,26 @@ class TicketAdmin(OrganisationScopedAdmin):
             )
         return None
 
-    def _each(self, request, queryset, action, done):
-        count = 0
-        for ticket in queryset:
-            try:
-                action(ticket)
-                count += 1
-            except DomainError as exc:
-                messages.error(request, f"#{ticket.pk}: {exc.message}")
-        if count:
-            messages.success(request, f"{done}: {count} ticket(s).")
 
     @admin.action(description="Assign to me")
     def assign_to_me(self, request, queryset):
         actor = self.actor(request)
-        self._each(request, queryset, lambda t: services.ticket_assign(ticket=t, actor=actor, assignee=request.user),
-                   "Assigned")
+        self.apply_each(
+            request, queryset, lambda t: services.ticket_assign(ticket=t, actor=actor, assignee=request.user),
+            "Assigned",
+        )
 
     @admin.action(description="Close (resolved by staff)")
     def close(self, request, queryset):
         actor = self.actor(request)
-        self._each(request, queryset, lambda t: services.ticket_close(
+        self.apply_each(request, queryset, lambda t: services.ticket_close(
             ticket=t, actor=actor, resolution_type="Resolved", resolution_subject="Closed in the back office"),
             "Closed")
 
     @admin.action(description="Reopen")
     def reopen(self, request, queryset):
         actor = self.actor(request)
-        self._each(request, queryset, lambda t: services.ticket_reopen(
+        self.apply_each(request, queryset, lambda t: services.ticket_reopen(
             ticket=t, actor=actor, reason="Reopened in the back office", sender_kind="admin"), "Reopened")
 
     @admin.action(description="Export CSV")
