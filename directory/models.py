@@ -1,3 +1,4 @@
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -5,6 +6,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from directory.choices import (
     ContactKind,
@@ -39,6 +41,12 @@ class Organisation(models.Model):
     @property
     def zone(self):
         return ZoneInfo(self.time_zone)
+
+    def day_bounds(self, now=None):
+        """[start, end) of the current day in this organisation's time zone, as aware datetimes."""
+        local_day = (now or timezone.now()).astimezone(self.zone).date()
+        start = datetime.combine(local_day, time.min, tzinfo=self.zone)
+        return start, start + timedelta(days=1)
 
 
 class User(AbstractUser):

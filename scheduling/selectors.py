@@ -2,6 +2,7 @@
 
 from django.db.models import OuterRef, Prefetch, Subquery
 
+from directory.models import Organisation
 from healthdesk.exceptions import NotFound
 from scheduling.models import Appointment, Attendee, Invoice
 
@@ -68,16 +69,9 @@ def attendee_get(*, organisation, pk, field="id"):
 
 def appointments_today(*, organisation, now=None):
     """Today's live appointments in the organisation's day (all organisations, in UTC, when None)."""
-    from datetime import datetime, time, timedelta
-    from zoneinfo import ZoneInfo
-
-    from django.utils import timezone
-
-    zone = organisation.zone if organisation is not None else ZoneInfo("UTC")
-    day = (now or timezone.now()).astimezone(zone).date()
-    start = datetime.combine(day, time.min, tzinfo=zone)
+    start, end = (organisation or Organisation(time_zone="UTC")).day_bounds(now)
     qs = Appointment.objects.filter(deleted_at__isnull=True, cancelled_at__isnull=True,
-                                    starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
+                                    starts_at__gte=start, starts_at__lt=end)
     if organisation is not None:
         qs = qs.filter(organisation=organisation)
     return qs.select_related("practitioner").order_by("starts_at")

@@ -1,10 +1,9 @@
 """Reads on tickets, always within one organisation: another organisation's ticket is simply not found."""
 
-from datetime import datetime, time, timedelta
-
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
+from directory.models import Organisation
 from healthdesk.exceptions import Invalid, NotFound
 from tickets.choices import DerivedFilter, TicketStatus
 from tickets.models import Attachment, Category, CategoryAssessment, Message, Ticket, Urgency
@@ -14,10 +13,7 @@ OPEN_ONLY = (TicketStatus.NEW, TicketStatus.IN_PROGRESS, TicketStatus.REOPENED)
 
 def today_bounds(organisation, now=None):
     """[start, end) of the current day in the organisation's time zone, as aware datetimes."""
-    now = now or timezone.now()
-    local_day = now.astimezone(organisation.zone).date()
-    start = datetime.combine(local_day, time.min, tzinfo=organisation.zone)
-    return start, start + timedelta(days=1)
+    return organisation.day_bounds(now)
 
 
 def derived_filter_q(derived, *, organisation, now=None):
@@ -119,10 +115,6 @@ def ticket_dashboard(*, organisation, now=None):
 
     `organisation=None` counts every organisation (a superuser's view), with day bounds in UTC.
     """
-    from django.db.models import Count
-
-    from directory.models import Organisation
-
     scope = organisation or Organisation(time_zone="UTC")
     qs = Ticket.objects.all() if organisation is None else Ticket.objects.filter(organisation=organisation)
     counts = {status: Count("id", filter=Q(status=status)) for status in TicketStatus.values}
