@@ -112,9 +112,10 @@ def api_client_authenticate(*, secret):
     """The live client whose secret this is, or None; looked up by prefix, compared in constant time."""
     if not secret:
         return None
+    # Every partner request passes here: no ORDER BY (Meta.ordering) to compile or sort for a prefix match.
     candidates = ApiClient.objects.select_related("organisation").filter(
         secret_prefix=credentials.prefix(secret), revoked_at__isnull=True
-    )
+    ).order_by()
     for client in candidates:
         if credentials.matches(secret, client.secret_digest):
             _touch(client)
@@ -126,7 +127,9 @@ def api_client_authenticate_pair(*, key, secret):
     """The live client with this public key and secret, or None."""
     if not key or not secret:
         return None
-    client = ApiClient.objects.select_related("organisation").filter(key=key, revoked_at__isnull=True).first()
+    # `key` is unique: at most one row, so no ORDER BY … LIMIT 1 (what first() adds).
+    live = ApiClient.objects.select_related("organisation").filter(key=key, revoked_at__isnull=True).order_by()
+    client = next(iter(live), None)
     if client is None or not credentials.matches(secret, client.secret_digest):
         return None
     _touch(client)
@@ -158,14 +161,18 @@ def access_token_issue(*, client):
 
 def access_token_authenticate(*, token, key, secret):
     """The client if token, key and secret all belong to the same live client and the token is unexpired."""
-    client = api_client_authenticate_pair(key=key, secret=secret)
-    if client is None or not token:
+    if not token or not key or not secret:
         return None
-    tokens = AccessToken.objects.filter(
-        client=client, token_prefix=credentials.prefix(token), expires_at__gt=timezone.now()
+    # One query for token, client and organisation: this runs before every Connect4 request.
+    tokens = AccessToken.objects.select_related("client__organisation").filter(
+        token_prefix=credentials.prefix(token), expires_at__gt=timezone.now(),
+        client__key=key, client__revoked_at__isnull=True,
     )
-    if any(credentials.matches(token, t.token_digest) for t in tokens):
-        return client
+    for access_token in tokens:
+        client = access_token.client
+        if credentials.matches(token, access_token.token_digest) and credentials.matches(secret, client.secret_digest):
+            _touch(client)
+            return client
     return None
 
 

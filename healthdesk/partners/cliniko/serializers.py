@@ -12,11 +12,12 @@ from healthdesk.partners.cliniko.fields import (
     SelfLinkField,
     UtcDateTimeField,
 )
+from healthdesk.partners.serializers import OutputSerializer
 from scheduling.choices import AppointmentKind, CancellationReason
 
 
 # Attendees -------------------------------------------------------------------------------------------------
-class AttendeeOutput(serializers.Serializer):
+class AttendeeOutput(OutputSerializer):
     """An attendee in the document's key order; booking, patient and invoices as links."""
 
     id = serializers.IntegerField(source="pk")
@@ -72,7 +73,7 @@ def _note(value):
     return value or None
 
 
-class AppointmentTimesOutput(serializers.Serializer):
+class AppointmentTimesOutput(OutputSerializer):
     """What every booking type shares; `ends_at` is the start plus the duration."""
 
     id = serializers.IntegerField(source="pk")
@@ -178,7 +179,7 @@ BOOKING_SHAPES = {
 }
 
 
-class BookingOutput(serializers.Serializer):
+class BookingOutput(OutputSerializer):
     """A booking in the shape of its own type, with `links.self` pointing at `/v1/bookings/:id`."""
 
     def to_representation(self, appointment):
@@ -254,12 +255,12 @@ PATIENT_FIELD_NAMES = {
 }
 
 
-class PhoneNumberOutput(serializers.Serializer):
+class PhoneNumberOutput(OutputSerializer):
     phone_type = serializers.CharField()
     number = serializers.CharField()
 
 
-class PatientOutput(serializers.Serializer):
+class PatientOutput(OutputSerializer):
     """A patient is a resident; Cliniko's address and reference names map onto the resident's columns."""
 
     id = serializers.IntegerField(source="pk")
@@ -350,7 +351,7 @@ class PatientInput(ClinikoInput):
 
 
 # Invoices --------------------------------------------------------------------------------------------------
-class InvoiceOutput(serializers.Serializer):
+class InvoiceOutput(OutputSerializer):
     id = serializers.IntegerField(source="pk")
     number = serializers.IntegerField()
     issue_date = serializers.DateField()

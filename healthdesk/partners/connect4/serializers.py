@@ -14,16 +14,17 @@ from healthdesk.partners.connect4.fields import (
     UpdatedSinceField,
 )
 from healthdesk.partners.connect4.wire import DEFAULT_PER_PAGE, MAX_PER_PAGE
+from healthdesk.partners.serializers import OutputSerializer
 from tickets.services import AssessmentInput
 
 
-class Connect4Serializer(serializers.Serializer):
+class Connect4Serializer(OutputSerializer):
     """A plain serializer whose OpenAPI component is named `Connect4<Class>`, so names shared with other
     partners' serializers (MessageEnvelope, …) never collide in the one schema."""
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        cls.Meta = type("Meta", (), {"ref_name": f"Connect4{cls.__name__}"})
+        cls.Meta = type("Meta", (OutputSerializer.Meta,), {"ref_name": f"Connect4{cls.__name__}"})
 
 
 # Output ------------------------------------------------------------------------------------------------------

@@ -182,6 +182,7 @@ class Connect4Tickets(Connect4View):
             statuses=params.get("status"),
             resident_id=params.get("resident_id"),
             updated_since=params.get("updated_since"),
+            related=(),
         )
         body = {"status": True}
         if "page" in params:

@@ -4,9 +4,10 @@ import re
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import BaseRenderer
 
 from healthdesk.partners.base import Partner, register
+from healthdesk.partners.renderers import FastJSONRenderer
 
 
 class Connect4Partner(Partner):
@@ -73,7 +74,7 @@ class Connect4XMLRenderer(BaseRenderer):
         return b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="unicode").encode("utf-8")
 
 
-RENDERERS = (JSONRenderer, Connect4XMLRenderer)
+RENDERERS = (FastJSONRenderer, Connect4XMLRenderer)
 
 
 class Connect4ContentNegotiation(DefaultContentNegotiation):
