@@ -64,12 +64,27 @@ def page_url(request, page, after=None):
     return f"{request.build_absolute_uri(request.path)}?{params.urlencode(safe=':,*')}"
 
 
+def offset_window(queryset, offset, per_page, total):
+    """(rows, read backwards?) of the OFFSET page at `offset`, read from the nearer end of the `total` rows.
+
+    The ordering always ends with a unique column, so reversed it is exactly the list backwards: a page 90 %
+    deep skips the last 10 % of the rows in reverse instead of the first 90 %, as cheap as a page near the top.
+    """
+    if offset >= total:
+        return queryset.none(), False
+    from_end = total - offset - per_page
+    if from_end >= offset:
+        return queryset[offset:offset + per_page], False
+    return queryset.reverse()[max(from_end, 0):total - offset], True
+
+
 def paginated_response(request, queryset, key, serializer_class, context, order):
     """The list envelope: `{key: [...], "total_entries": n, "links": {self, next?, previous?}}`.
 
     A fixed number of queries whatever the page: an exact COUNT, the page's ids, then its rows (with the
-    queryset's prefetches). Fetching ids first lets a deep page walk an index alone, never the table; a `next`
-    link carries the last row's sort values (`after`) so following it seeks instead of counting past an OFFSET.
+    queryset's prefetches). Fetching ids first lets a deep page walk an index alone, never the table, from the
+    nearer end; a `next` link carries the last row's sort values (`after`) so following it seeks instead of
+    counting past an OFFSET.
     """
     params = request.query_params
     page, per_page = filters.page_params(params)
@@ -78,13 +93,15 @@ def paginated_response(request, queryset, key, serializer_class, context, order)
     if after and seek is None:
         raise filters.BadQuery("Invalid after: this sort cannot be continued; use page instead.")
     total = queryset.count()
+    backwards = False
     if after:
         window = queryset.filter(filters.seek_condition(seek, after))[:per_page]
     else:
-        offset = (page - 1) * per_page
-        window = queryset[offset:offset + per_page] if offset < total else queryset.none()
+        window, backwards = offset_window(queryset, (page - 1) * per_page, per_page, total)
     names = [field.attname for field, _ in seek or ()]
     keys = list(window.values_list("pk", *names))
+    if backwards:
+        keys.reverse()
     ids = [row[0] for row in keys]
     by_pk = {row.pk: row for row in queryset.filter(pk__in=ids)} if ids else {}
     rows = [by_pk[pk] for pk in dict.fromkeys(ids)]

@@ -391,3 +391,23 @@ def test_cancelled_at_and_deleted_at_filters_widen_the_default_lists(api, book):
     # The legacy sub-lists keep their meaning whatever the filter.
     assert found("deleted_at:*", url="/v1/attendees/cancelled") == [cancelled.pk]
     assert found("cancelled_at:*", url="/v1/attendees/deleted") == [deleted.pk]
+
+
+@pytest.mark.parametrize("sort", [None, "created_at:desc", "patient_id", "updated_at:desc,id"])
+def test_every_offset_page_is_the_list_in_order_whichever_end_it_is_read_from(api, book, sort):
+    # Pages past the middle are read backwards from the end (cheaper deep pages); they must still be exact.
+    patients = [book.patient() for _ in range(3)]  # ties on patient_id, broken by id
+    for i in range(23):
+        book.attendee(appointment=book.group(), resident=patients[i % 3])
+    params = {"per_page": 5, **({"sort": sort} if sort else {})}
+    everything = [a["id"] for a in api.get("/v1/attendees", {**params, "per_page": 100}).json()["attendees"]]
+    assert len(everything) == 23
+    pages = [api.get("/v1/attendees", {**params, "page": page}).json() for page in range(1, 7)]
+    assert [[a["id"] for a in body["attendees"]] for body in pages] == [
+        everything[0:5], everything[5:10], everything[10:15], everything[15:20], everything[20:23], []
+    ]
+    assert all(body["total_entries"] == 23 for body in pages)
+    assert ["next" in body["links"] for body in pages] == [True, True, True, True, False, False]
+    # A next link from a page read backwards continues exactly where that page ends.
+    following = api.get(pages[3]["links"]["next"]).json()
+    assert [a["id"] for a in following["attendees"]] == everything[20:23]
