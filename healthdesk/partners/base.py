@@ -9,10 +9,12 @@ prefix answers in that partner's shape too.
 
 import dataclasses
 import logging
+import math
 import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.exceptions import (
     BadRequest,
     RequestDataTooBig,
@@ -233,17 +235,45 @@ class ApiClientAuthentication(BaseAuthentication):
         return self.www_authenticate
 
 
-class ApiClientRateThrottle(SimpleRateThrottle):
-    """Requests per API client, counted in the shared cache (Redis, or the database) so that every worker
-    process counts together: a per-process count lets workers × the limit through."""
+class SharedWindowThrottle(SimpleRateThrottle):
+    """`rate` requests per client in fixed windows (a minute for `…/min`), counted in the shared cache (Redis, or
+    the database) so that every worker process counts together: a per-process count lets workers × the limit
+    through.
+
+    One counter per client and window, raised with the cache's atomic add/incr, instead of DRF's list of
+    timestamps: that list is read and rewritten whole on every request (up to `rate` entries), and two workers
+    rewriting it at once lose one of the two requests. The counter expires when its window ends.
+    """
+
+    @property
+    def cache(self):
+        return caches["shared"]
+
+    def allow_request(self, request, view):
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        now = self.timer()
+        window_end = (now // self.duration + 1) * self.duration
+        self.wait_seconds = window_end - now
+        count = 1
+        if not self.cache.add(self.key, 1, timeout=max(1, math.ceil(window_end - now))):
+            try:
+                count = self.cache.incr(self.key)
+            except ValueError:  # expired between the two calls: this request opens the next window
+                self.cache.add(self.key, 1, timeout=self.duration)
+        return count <= self.num_requests
+
+    def wait(self):
+        return self.wait_seconds
+
+
+class ApiClientRateThrottle(SharedWindowThrottle):
+    """Requests per API client across every partner API (HEALTHDESK_API_RATE)."""
 
     scope = "api_client"
-
-    def __init__(self):
-        from django.core.cache import caches
-
-        self.cache = caches["shared"]
-        super().__init__()
 
     def get_rate(self):
         return settings.HEALTHDESK_API_RATE

@@ -5,13 +5,11 @@ import binascii
 import re
 
 from django.conf import settings
-from django.core.cache import caches
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions as drf
-from rest_framework.throttling import SimpleRateThrottle
 
 from directory import services as directory_services
-from healthdesk.partners.base import ApiClientAuthentication, ApiPrincipal
+from healthdesk.partners.base import ApiClientAuthentication, ApiPrincipal, SharedWindowThrottle
 
 # Cliniko keys end in a shard (`-au1`, `-uk2`); clients may send it or not. Our secrets are URL-safe base64 and
 # may themselves contain `-`, so the full value is tried first and only a trailing shard is ever stripped.
@@ -49,15 +47,11 @@ class ClinikoAuthentication(ApiClientAuthentication):
         return principal, principal
 
 
-class ClinikoThrottle(SimpleRateThrottle):
+class ClinikoThrottle(SharedWindowThrottle):
     """200 requests a minute per API client (HEALTHDESK_CLINIKO_RATE_LIMIT), counted in the shared cache so
     every worker process sees the same count."""
 
     scope = "cliniko"
-
-    @property
-    def cache(self):
-        return caches["shared"]
 
     def get_rate(self):
         return settings.HEALTHDESK_CLINIKO_RATE_LIMIT

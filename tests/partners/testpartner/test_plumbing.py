@@ -149,7 +149,7 @@ def test_the_throttle_counts_in_the_shared_cache_not_per_process(client, tenant,
     caches["shared"].clear()
     client.get(f"/probe/residents/{tenant.resident.pk}", **auth(tenant))
     key = f"throttle_api_client_{tenant.client.pk}"
-    assert len(caches["shared"].get(key)) == 1  # what another worker process would read
+    assert caches["shared"].get(key) == 1  # what another worker process would read
     assert ApiClientRateThrottle().cache is caches["shared"]
 
 
@@ -197,3 +197,41 @@ def test_a_value_the_database_cannot_store_is_a_400_not_a_500():
 
     problem = classify(DataError("invalid byte sequence for encoding \"UTF8\": 0x00"))
     assert (problem.status, problem.kind) == (400, "invalid")
+
+
+@pytest.mark.skipif(not redis_available(), reason="no Redis server on 127.0.0.1:6379")
+def test_concurrent_workers_never_let_more_than_the_limit_through(settings):
+    """Eight threads stand in for worker processes: a read-modify-write count would let extra requests in."""
+    import threading
+    from types import SimpleNamespace
+
+    import redis
+
+    from healthdesk.partners.base import ApiClientRateThrottle
+
+    settings.CACHES = {**settings.CACHES, "shared": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/15",
+        "KEY_PREFIX": "test-concurrent-throttle",
+    }}
+    settings.HEALTHDESK_API_RATE = "100/min"
+    server = redis.Redis.from_url("redis://127.0.0.1:6379/15")
+    server.flushdb()
+    request = SimpleNamespace(auth=SimpleNamespace(client=SimpleNamespace(pk=7)))
+    allowed, lock, start = [], threading.Lock(), threading.Barrier(8)
+
+    def worker():
+        start.wait()
+        for _ in range(40):
+            ok = ApiClientRateThrottle().allow_request(request, None)
+            with lock:
+                allowed.append(ok)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    server.flushdb()
+    # 320 requests inside one window (the test takes well under a minute, but may straddle a boundary).
+    assert sum(allowed) in (100, 200)
+    assert len(allowed) == 320
