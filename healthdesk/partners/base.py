@@ -258,12 +258,11 @@ class SharedWindowThrottle(SimpleRateThrottle):
         now = self.timer()
         window_end = (now // self.duration + 1) * self.duration
         self.wait_seconds = window_end - now
-        count = 1
-        if not self.cache.add(self.key, 1, timeout=max(1, math.ceil(window_end - now))):
-            try:
-                count = self.cache.incr(self.key)
-            except ValueError:  # expired between the two calls: this request opens the next window
-                self.cache.add(self.key, 1, timeout=self.duration)
+        try:
+            count = self.cache.incr(self.key)
+        except ValueError:  # the window's first request opens its counter; a concurrent opener makes it incr
+            opened = self.cache.add(self.key, 1, timeout=max(1, math.ceil(window_end - now)))
+            count = 1 if opened else self.cache.incr(self.key)
         return count <= self.num_requests
 
     def wait(self):
