@@ -127,6 +127,14 @@ class TestTickets(Connect4Contract):
         assert (one_rows, many_rows) == (1, 200)
         assert one_queries == many_queries
 
+    def test_the_list_reads_the_ticket_table_alone(self, world):
+        # Every key of a row is a ticket column: joining residents, staff or urgencies would only cost.
+        with CaptureQueriesContext(connection) as ctx:
+            assert world.caller.get("tickets").status_code == 200
+        ticket_reads = [q["sql"] for q in ctx.captured_queries if 'FROM "tickets_ticket"' in q["sql"]]
+        assert len(ticket_reads) == 1
+        assert "JOIN" not in ticket_reads[0]
+
 
 def test_updated_since_with_an_offset_postgresql_refuses_is_read_in_utc(world):
     response = world.caller.get("tickets", {"updated_since": "0978-10-21T03:26:45.378+16:17"})
