@@ -73,6 +73,8 @@ SCENARIOS = [
      "headers": connect4_headers, "baseline": ("ticket", {"id": "{ticket_id}"})},
     {"name": "connect4 all_residents", "group": "connect4", "path": "/api/{token}/all_residents?page=1&per_page=100",
      "headers": connect4_headers, "baseline": ("residents", {"limit": 100})},
+    {"name": "connect4 all_residents (all, streamed)", "group": "connect4", "kind": "stream",
+     "path": "/api/{token}/all_residents", "headers": connect4_headers, "baseline": ("residents_full", {})},
     {"name": "webcamconsult appointments.json", "group": "webcamconsult",
      "path": "/appointments.json?page=1&per_page=50", "headers": webcamconsult_headers,
      "baseline": ("appointments", {"limit": 50})},
@@ -82,8 +84,16 @@ SCENARIOS = [
     {"name": "webcamconsult appointments.json (all, streamed)", "group": "webcamconsult", "kind": "stream",
      "path": "/appointments.json", "headers": webcamconsult_headers, "baseline": None},
     *[
-        {"name": f"support get_tickets {status}", "group": "support", "path": f"/api/v1/get_tickets/0/{status}",
+        {"name": f"support get_tickets {status}", "group": "support",
+         "path": f"/api/v1/get_tickets/0/{status}?page=1&per_page=50",
          "headers": support_headers, "baseline": (f"tickets_{status}", {"limit": 50})}
+        for status in TICKET_FILTERS
+    ],
+    # The documented unpaged lists: up to 650 000 rows (unresolved at 1m, ~220 MB), so one request at 1m.
+    *[
+        {"name": f"support get_tickets {status} (all, streamed)", "group": "support", "kind": "stream",
+         "path": f"/api/v1/get_tickets/0/{status}", "headers": support_headers,
+         "baseline": (f"tickets_{status}_full", {}), "repeats": {"1m": 1}}
         for status in TICKET_FILTERS
     ],
     {"name": "cliniko attendees page 1", "group": "cliniko", "path": "/v1/attendees", "headers": cliniko_headers,
@@ -376,20 +386,19 @@ def run_sync(port, scenario, creds, values, batches, repeats):
     }
 
 
-def run_stream(port, scenario, creds, master, repeats):
+def run_stream(port, path, headers, master, repeats):
     """An unpaged list, requested one at a time: its time, bytes and the workers' memory before and after."""
-    headers = scenario["headers"](creds)
     rss_before = worker_rss_mb(master)
     timings, samples = [], []
     for _ in range(repeats):
-        info, _ = sample(port, "GET", scenario["path"], headers)
+        info, _ = sample(port, "GET", path, headers)
         if info["status"] in NOT_AVAILABLE:
             return {"available": False, **info}
         samples.append(info)
         timings.append(info["sample_ms"] / 1000)
     last = samples[-1]
     return {
-        "available": True, "path": scenario["path"], "status": last["status"], "queries": last["queries"],
+        "available": True, "path": path, "status": last["status"], "queries": last["queries"],
         "server_ms": last["server_ms"], "bytes": last["bytes"], "requests": len(samples),
         "rps": len(samples) / sum(timings), **percentiles(timings),
         "errors": sum(1 for s in samples if not 200 <= s["status"] < 300), "driver": "sequential",
@@ -400,10 +409,11 @@ def run_stream(port, scenario, creds, master, repeats):
 def run_scenario(port, scenario, creds, values, args, master, batches):
     if scenario.get("kind") == "sync":
         return run_sync(port, scenario, creds, values, batches, args.sync_repeats)
-    if scenario.get("kind") == "stream":
-        return run_stream(port, scenario, creds, master, args.sync_repeats)
     if "{token}" in scenario["path"] and not values.get("token"):
         return {"available": False, "status": values.get("token_status"), "note": "POST /api/authorize unavailable"}
+    if scenario.get("kind") == "stream":
+        path = fill(scenario["path"], values)
+        return run_stream(port, path, scenario["headers"](creds), master, stream_repeats(scenario, values, args))
     if scenario["group"] == "admin" and not creds.get("admin_cookie"):
         return {"available": False, "status": None, "note": "admin login failed"}
     path = fill(scenario["path"], values)
@@ -417,6 +427,11 @@ def run_scenario(port, scenario, creds, values, args, master, batches):
     connections = scenario.get("connections", args.connections)
     return {"available": True, "path": path, **info, **measure(port, path, method, headers, None, args,
                                                                  connections, master)}
+
+
+def stream_repeats(scenario, values, args):
+    """Requests per stream scenario: `--sync-repeats`, fewer where the scenario says so for the seeded scale."""
+    return min(args.sync_repeats, scenario.get("repeats", {}).get(values["scale"], args.sync_repeats))
 
 
 def deep_page(port, creds, counts):
@@ -473,13 +488,13 @@ def markdown(report):
         f"{report['machine']['memory_gb']} GB, Python {report['machine']['python']}.",
         "",
         "| scenario | status | req/s | p50 ms | p95 ms | p99 ms | errors | queries | server ms | baseline p50 ms |"
-        " ratio p50 | worker RSS MB |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        " ratio p50 | worker RSS MB | bytes |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for s in report["scenarios"]:
         if not s.get("available"):
             status = s.get("status")
-            lines.append(f"| {s['name']} | not available ({status or s.get('note', '–')}) |" + " |" * 10)
+            lines.append(f"| {s['name']} | not available ({status or s.get('note', '–')}) |" + " |" * 11)
             continue
         base = s.get("baseline") or {}
         rss = s.get("worker_rss_mb") or {}
@@ -488,7 +503,7 @@ def markdown(report):
             f"| {s['name']} | {s['status']} | {fmt(s.get('rps'))} | {fmt(s.get('p50_ms'), 2)} | "
             f"{fmt(s.get('p95_ms'), 2)} | {fmt(s.get('p99_ms'), 2)} | {fmt(s.get('errors'))} | "
             f"{fmt(s.get('queries'))} | {fmt(s.get('server_ms'), 1)} | {fmt(base.get('p50_ms'), 2)} | "
-            f"{fmt(s.get('ratio_p50'), 2) + '×' if s.get('ratio_p50') else '–'} | {rss_text} |"
+            f"{fmt(s.get('ratio_p50'), 2) + '×' if s.get('ratio_p50') else '–'} | {rss_text} | {fmt(s.get('bytes'))} |"
         )
     lines += ["", "Baselines (one raw SQL query + orjson, same page of rows):", "",
               "| baseline | req/s | p50 ms | p95 ms | p99 ms | errors | queries |", "|---|--:|--:|--:|--:|--:|--:|"]
@@ -545,7 +560,7 @@ def main(argv=None):
         wait_healthy(args.port, server)
         values = {
             "org": seeded["organisation"]["id"], "run_id": started.strftime("%Y%m%d%H%M%S"),
-            "updox_patients": seeded["samples"]["updox_patient_ids"], **seeded["samples"],
+            "updox_patients": seeded["samples"]["updox_patient_ids"], **seeded["samples"], "scale": seeded["scale"],
         }
         values["deep_page"], values["attendees_total"] = deep_page(args.port, creds, seeded["counts"])
         values["deep_offset"] = (values["deep_page"] - 1) * CLINIKO_PER_PAGE
@@ -561,7 +576,11 @@ def main(argv=None):
             # Baselines run whether or not their endpoint exists yet, so the floor is known before it lands.
             if scenario["baseline"]:
                 path = baseline_path(scenario, values)
-                if path not in baselines:
+                if path not in baselines and scenario.get("kind") == "stream":
+                    # A whole list against a whole list, timed the same way: one request at a time.
+                    baselines[path] = run_stream(args.port, path, {}, server.pid,
+                                                 stream_repeats(scenario, values, args))
+                elif path not in baselines:
                     info, _ = sample(args.port, "GET", path, {})
                     baselines[path] = {**info, **measure(args.port, path, "GET", {}, None, args,
                                                          scenario.get("connections", args.connections), server.pid)}

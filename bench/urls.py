@@ -1,4 +1,5 @@
-"""healthdesk's URLs plus `/bench/baseline/<table>`: the same page of rows, one raw SQL query, orjson.
+"""healthdesk's URLs plus `/bench/baseline/<table>`: the same page of rows (or, for `*_full`, the same whole list,
+streamed), one raw SQL query, orjson.
 
 The baseline is the floor a partner endpoint is measured against: no ORM, no serializer, no authentication,
 just the rows of the page the endpoint reads. Each named table is fixed SQL; only values are parameters.
@@ -8,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import orjson
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import include, path
 
 from healthdesk.urls import handler404, handler500  # noqa: F401  (404/500 in the asking partner's shape)
@@ -30,6 +31,7 @@ ATTENDEE_FILTERS = {
     "updated": "AND updated_at > %(updated_after)s",
 }
 PAGE = "LIMIT %(limit)s OFFSET %(offset)s"
+FULL = "_full"
 TABLES = {
     **{
         f"tickets_{name}": f"SELECT * FROM tickets_ticket WHERE organisation_id = %(org)s {where} "
@@ -37,10 +39,19 @@ TABLES = {
         for name, where in TICKET_FILTERS.items()
     },
     "ticket": "SELECT * FROM tickets_ticket WHERE organisation_id = %(org)s AND id = %(id)s",
-    "residents": "SELECT * FROM directory_resident WHERE organisation_id = %(org)s "
-    f"ORDER BY last_name, first_name, id {PAGE}",
+    # The order and filter of directory.selectors.resident_list, which Connect4 and Webcamconsult list.
+    "residents": "SELECT * FROM directory_resident WHERE organisation_id = %(org)s AND archived_at IS NULL "
+    f"ORDER BY id {PAGE}",
     "appointments": "SELECT * FROM scheduling_appointment WHERE organisation_id = %(org)s AND deleted_at IS NULL "
     f"ORDER BY starts_at, id {PAGE}",
+    # The whole lists the unpaged endpoints stream: no LIMIT, read through a server-side cursor.
+    **{
+        f"tickets_{name}_full": f"SELECT * FROM tickets_ticket WHERE organisation_id = %(org)s {where} "
+        "ORDER BY created_at DESC, id DESC"
+        for name, where in TICKET_FILTERS.items()
+    },
+    "residents_full": "SELECT * FROM directory_resident WHERE organisation_id = %(org)s AND archived_at IS NULL "
+    "ORDER BY id",
     **{
         f"attendees_{name}": "SELECT * FROM scheduling_attendee WHERE organisation_id = %(org)s "
         f"AND deleted_at IS NULL {where} ORDER BY created_at, id {PAGE}"
@@ -67,11 +78,27 @@ def baseline(request, table):
         "today": today,
         "tomorrow": today + timedelta(days=1),
     }
+    if table.endswith(FULL):
+        return StreamingHttpResponse(_streamed(TABLES[table], params), content_type="application/json")
     with connection.cursor() as cursor:
         cursor.execute(TABLES[table], params)
         names = [column.name for column in cursor.description]
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     return HttpResponse(orjson.dumps(rows, default=str), content_type="application/json")
+
+
+def _streamed(sql, params, chunk=2000):
+    """A whole table's rows as one JSON array, fetched and written `chunk` rows at a time (flat memory, as the
+    endpoints it is compared with)."""
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        yield b"["
+        separator = b""
+        while batch := cursor.fetchmany(chunk):
+            yield separator + orjson.dumps([dict(zip(names, row, strict=True)) for row in batch], default=str)[1:-1]
+            separator = b","
+        yield b"]"
 
 
 urlpatterns = [

@@ -47,8 +47,9 @@ def _operation(method, path):
     return None, None
 
 
-def check(request, response):
-    """Violations of the document by one response (empty when it conforms or is not a partner JSON body)."""
+def check(request, response, body=None):
+    """Violations of the document by one response (empty when it conforms or is not a partner JSON body);
+    `body` is a streamed response's content, read by the caller."""
     if partner_for_path(request.path) is None or request.path.startswith("/probe/"):
         return []
     if request.method in ("HEAD", "OPTIONS"):
@@ -63,14 +64,15 @@ def check(request, response):
     if spec is None:
         return [f"{where}: status not documented"]
     content_type = response.get("Content-Type", "").split(";")[0]
-    if content_type != "application/json" or getattr(response, "streaming", False):
+    if content_type != "application/json" or (body is None and getattr(response, "streaming", False)):
         return []
+    content = response.content if body is None else body
     body_schema = spec.get("content", {}).get("application/json", {}).get("schema")
     if body_schema is None:
-        return [f"{where}: JSON body not documented"] if response.content else []
+        return [f"{where}: JSON body not documented"] if content else []
     # "#/components/…" references resolve against this root, which carries the document's components.
     validator = Draft202012Validator({**body_schema, "components": _document()[0]})
-    body = json.loads(response.content or b"null")
+    body = json.loads(content or b"null")
     return [f"{where}: {error.json_path}: {error.message}" for error in validator.iter_errors(body)][:3]
 
 
@@ -82,5 +84,10 @@ class ContractMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        violations.extend(check(request, response))
+        body = None
+        if getattr(response, "streaming", False) and response.get("Content-Type", "").startswith("application/json"):
+            # A streamed list is checked like any other body: read it here and hand the same bytes on.
+            body = b"".join(response.streaming_content)
+            response.streaming_content = [body]
+        violations.extend(check(request, response, body))
         return response

@@ -8,6 +8,7 @@ import pytest
 from directory.services import access_token_issue
 from healthdesk.partners.webcamconsult.fields import decode_id, encode_id
 from tests.factories import UserFactory
+from tests.streaming import consumed
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +28,8 @@ class Partners:
 
     def connect4(self, name, params=None):
         token = access_token_issue(client=self.tenant.client)
-        return self.client.get(f"/api/{token}/{name}", params or {}, HTTP_API_KEY=self.tenant.key,
-                               HTTP_API_SECRET=self.tenant.secret)
+        return consumed(self.client.get(f"/api/{token}/{name}", params or {}, HTTP_API_KEY=self.tenant.key,
+                                        HTTP_API_SECRET=self.tenant.secret))
 
     def cliniko(self, path):
         basic = base64.b64encode(f"{self.tenant.secret}:".encode()).decode()
@@ -36,8 +37,8 @@ class Partners:
                                HTTP_USER_AGENT="one schema (test@example.com)")
 
     def support(self, path, body):
-        return self.client.post(f"/api/v1/{path}", json.dumps(body), content_type="application/json",
-                                HTTP_AUTHORIZATION=f"Token {self.tenant.secret}")
+        return consumed(self.client.post(f"/api/v1/{path}", json.dumps(body), content_type="application/json",
+                                         HTTP_AUTHORIZATION=f"Token {self.tenant.secret}"))
 
     def updox(self, items):
         auth = {"applicationId": self.tenant.key, "applicationPassword": self.tenant.secret,

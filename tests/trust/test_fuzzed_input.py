@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scheduling.models import Appointment
+from tests.streaming import consumed
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ dateish = st.one_of(
 
 
 def post_json(client, url, body, **headers):
-    return client.post(url, json.dumps(body), content_type="application/json", **headers)
+    return consumed(client.post(url, json.dumps(body), content_type="application/json", **headers))
 
 
 @FUZZ

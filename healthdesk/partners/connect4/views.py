@@ -15,7 +15,9 @@ from healthdesk.exceptions import Invalid, NotFound
 from healthdesk.partners.base import PartnerAPIView, classify
 from healthdesk.partners.connect4 import serializers as io
 from healthdesk.partners.connect4.auth import Connect4Authentication, Connect4KeyPairAuthentication
-from healthdesk.partners.connect4.wire import CONNECT4, RENDERERS, Connect4ContentNegotiation, page_of
+from healthdesk.partners.connect4.wire import CONNECT4, RENDERERS, Connect4ContentNegotiation
+from healthdesk.partners.paging import page_of
+from healthdesk.partners.streaming import CURSOR_CHUNK, stream_json
 from tickets import selectors as ticket_selectors
 from tickets import services as ticket_services
 
@@ -285,19 +287,36 @@ class Connect4Attachment(Connect4View):
     "get",
     "connect4_all_residents",
     summary="Get all residents",
+    description="The provider's residents, by id. page/per_page are healthdesk extensions: with them the envelope "
+    "adds page, per_page and next_page (null on the last page); without them the whole documented list, streamed.",
+    parameters=[io.ResidentsInput],
     responses={
         200: OpenApiResponse(io.ResidentsEnvelope, examples=[
             _example("Residents", {"status": True, "residents": [EXAMPLE_RESIDENT]}),
         ]),
+        400: _errors("per_page: Ensure this value is less than or equal to 500."),
         401: UNAUTHORIZED,
     },
 )
 class Connect4AllResidents(Connect4View):
     def get(self, request, access_token):
+        query = io.ResidentsInput(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
         residents = directory_selectors.resident_list(organisation=self.organisation)
         self.audit_read(Resident)
-        data = io.ResidentOut(residents, many=True, context=self.context()).data
-        return Response({"status": True, "residents": data})
+        body, rows = {"status": True}, residents.values(*io.RESIDENT_COLUMNS)
+        if "page" in params:
+            rows, next_page = page_of(rows, page=params["page"], per_page=params["per_page"])
+            body.update(page=params["page"], per_page=params["per_page"], next_page=next_page)
+        else:
+            rows = rows.iterator(chunk_size=CURSOR_CHUNK)
+        zone = self.organisation.zone
+        residents = (io.resident_row(values, zone) for values in rows)
+        if request.accepted_renderer.format != "json":
+            # XML is built whole by its renderer; JSON, the common case, is written as the rows come.
+            return Response({**body, "residents": list(residents)})
+        return stream_json(residents, envelope=body, key="residents")
 
 
 @connect4_schema(

@@ -1,4 +1,4 @@
-"""Connect4's wire format: the `{"status": …}` envelope in JSON or XML, its error bodies, and paging."""
+"""Connect4's wire format: the `{"status": …}` envelope in JSON or XML, and its error bodies."""
 
 import re
 from xml.etree.ElementTree import Element, SubElement, tostring
@@ -86,14 +86,3 @@ class Connect4ContentNegotiation(DefaultContentNegotiation):
         if requested and requested not in {renderer.format for renderer in renderers}:
             format_suffix = renderers[0].format
         return super().select_renderer(request, renderers, format_suffix)
-
-DEFAULT_PER_PAGE = 100
-MAX_PER_PAGE = 500
-
-
-def page_of(queryset, *, page, per_page):
-    """One page of rows and the next page's number (or None), in a single query: fetch one row more."""
-    offset = (page - 1) * per_page
-    rows = list(queryset[offset : offset + per_page + 1])
-    next_page = page + 1 if len(rows) > per_page else None
-    return rows[:per_page], next_page

@@ -1,7 +1,7 @@
 """The support API's formats: ids as numeric strings, times as `2016-11-22 05:01:51` in the organisation's zone,
 and the `dd-mm-yyyy H:m` range bounds of get_tickets."""
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -71,7 +71,13 @@ class SupportRangeBoundField(serializers.Field):
             if step == timedelta(days=1):
                 parsed = datetime.combine(parsed.date(), time.min)
             start = parsed.replace(tzinfo=_zone(self))
-            return start + step - timedelta(microseconds=1) if self.end else start
+            try:
+                bound = start + step - timedelta(microseconds=1) if self.end else start
+                # Stored in UTC: a bound at the calendar's edge (01-01-0001 east of UTC) has no UTC moment.
+                bound.astimezone(UTC)
+            except OverflowError:
+                raise serializers.ValidationError("The moment is out of range.", code="invalid") from None
+            return bound
         raise serializers.ValidationError(self.error_messages["invalid"], code="invalid")
 
     def to_representation(self, value):

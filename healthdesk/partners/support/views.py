@@ -8,9 +8,11 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiRespo
 
 from directory import selectors as directory_selectors
 from healthdesk.partners.base import PartnerAPIView
+from healthdesk.partners.paging import page_of
+from healthdesk.partners.streaming import CURSOR_CHUNK
 from healthdesk.partners.support import serializers as s
 from healthdesk.partners.support.auth import SupportAuthentication
-from healthdesk.partners.support.wire import SUPPORT, success
+from healthdesk.partners.support.wire import SUPPORT, stream_success, success
 from tickets import selectors as ticket_selectors
 from tickets import services as ticket_services
 from tickets.choices import DerivedFilter, SenderKind
@@ -149,12 +151,18 @@ GET_TICKETS_PARAMETERS = [
 ]
 
 
+PAGING_DESCRIPTION = (
+    "Newest first. page/per_page are a healthdesk extension: with either, the envelope adds page, per_page and "
+    "next_page (null on the last page) before data; without them the whole documented list, streamed."
+)
+
+
 class GetTicketsSchema(AutoSchema):
     """get_tickets has three paths (trailing segments optional): document each with its own segments and id."""
 
     def get_override_parameters(self):
         present = [p for p in GET_TICKETS_PARAMETERS if f"{{{p.name}}}" in self.path]
-        return super().get_override_parameters() + present
+        return [*super().get_override_parameters(), *present, s.GetTicketsPageInput]
 
     def get_operation_id(self):
         names = [p.name for p in GET_TICKETS_PARAMETERS if f"{{{p.name}}}" in self.path]
@@ -162,22 +170,24 @@ class GetTicketsSchema(AutoSchema):
 
 
 class SupportGetTickets(SupportView):
-    """GET filters by the path; POST adds the fromDate/toDate created-time range."""
+    """GET filters by the path; POST adds the fromDate/toDate created-time range; both page on request."""
 
     schema = GetTicketsSchema()
 
     @extend_schema(
         tags=[TAG],
         summary="Get tickets by status",
+        description=PAGING_DESCRIPTION,
         responses={200: s.GetTicketsOutput, **errors(400, 404)},
         examples=[OpenApiExample("Tickets", value=GET_TICKETS_EXAMPLE, response_only=True)],
     )
     def get(self, request, **path):
-        return self.answer(path)
+        return self.answer({**path, **self.paging()})
 
     @extend_schema(
         tags=[TAG],
         summary="Get tickets by status, created within a range",
+        description=PAGING_DESCRIPTION,
         request=s.GetTicketsRangeInput,
         responses={200: s.GetTicketsOutput, **errors(400, 404)},
         examples=[
@@ -191,8 +201,12 @@ class SupportGetTickets(SupportView):
     def post(self, request, **path):
         body = request.data
         if isinstance(body, Mapping):
-            body = {**path, **{key: body[key] for key in ("fromDate", "toDate") if key in body}}
+            body = {**path, **self.paging(), **{key: body[key] for key in ("fromDate", "toDate") if key in body}}
         return self.answer(body)
+
+    def paging(self):
+        query = self.request.query_params
+        return {key: query[key] for key in ("page", "per_page") if key in query}
 
     def answer(self, data):
         data = self.valid(s.GetTicketsInput, data)
@@ -208,8 +222,14 @@ class SupportGetTickets(SupportView):
             filters["assignee"] = directory_selectors.user_by_username(
                 organisation=self.organisation, username=data["assigned_admin"], field="assigned_admin"
             )
-        tickets = ticket_selectors.ticket_list(**filters)
-        return success(data=s.ticket_rows(tickets, organisation=self.organisation))
+        members, rows = {}, ticket_selectors.ticket_list(**filters).values(*s.TICKET_COLUMNS)
+        if "page" in data:
+            rows, next_page = page_of(rows, page=data["page"], per_page=data["per_page"])
+            members = {"page": data["page"], "per_page": data["per_page"], "next_page": next_page}
+        else:
+            rows = rows.iterator(chunk_size=CURSOR_CHUNK)
+        zone, slug = self.organisation.zone, self.organisation.slug
+        return stream_success((s.ticket_row(values, zone=zone, slug=slug) for values in rows), key="data", **members)
 
 
 class SupportSendMessage(SupportView):

@@ -3,6 +3,7 @@
 from rest_framework.response import Response
 
 from healthdesk.partners.base import Partner, register
+from healthdesk.partners.streaming import stream_json
 from healthdesk.partners.support.vocab import wire_field
 
 
@@ -30,3 +31,8 @@ SUPPORT = register(SupportPartner())
 def success(**body):
     """A success envelope; the document writes `"errorCode" = 200`, healthdesk sends valid JSON."""
     return Response({"status": "success", "errorCode": 200, **body})
+
+
+def stream_success(rows, *, key, **members):
+    """A success envelope whose list `key` is written as the rows come, after the other members."""
+    return stream_json(rows, envelope={"status": "success", "errorCode": 200, **members}, key=key)

@@ -14,6 +14,7 @@ from directory.choices import Role
 from directory.models import Resident
 from healthdesk.exceptions import NotFound
 from healthdesk.partners.base import PartnerAPIView
+from healthdesk.partners.streaming import CURSOR_CHUNK, beside, stream_json
 from healthdesk.partners.webcamconsult import examples, wire
 from healthdesk.partners.webcamconsult.auth import PARAMETER, WebcamconsultAuthentication
 from healthdesk.partners.webcamconsult.fields import decode_id
@@ -43,7 +44,6 @@ from scheduling import services as scheduling_services
 TAG = "webcamconsult"
 DEFAULT_PER_PAGE = 100
 DELETE_NOTE = "Deleted via Webcamconsult"
-CURSOR_CHUNK = 2000
 
 ERRORS = {
     401: OpenApiResponse(ErrorsOutput, description="Missing or wrong token."),
@@ -145,7 +145,7 @@ class WebcamconsultUserCollection(WebcamconsultView):
         query = self.read_query(ListQuery)
         users = self.page(directory_selectors.user_list(organisation=self.organisation), query)
         rows = users.values(*USER_COLUMNS).iterator(chunk_size=CURSOR_CHUNK)
-        return wire.stream_array(user_row(values, self.zone) for values in rows)
+        return stream_json(user_row(values, self.zone) for values in rows)
 
     @extend_schema(
         tags=[TAG], operation_id="webcamconsult_users_create", summary="Create a New User",
@@ -231,8 +231,8 @@ class WebcamconsultClientCollection(WebcamconsultView):
         residents = self.page(directory_selectors.resident_list(organisation=self.organisation), query)
         self.audit_read(Resident)
         pairs = directory_selectors.resident_division_pairs(residents=residents).iterator(chunk_size=CURSOR_CHUNK)
-        rows = wire.beside(residents.values(*CLIENT_COLUMNS).iterator(chunk_size=CURSOR_CHUNK), pairs)
-        return wire.stream_array(client_row(values, division_ids, self.zone) for values, division_ids in rows)
+        rows = beside(residents.values(*CLIENT_COLUMNS).iterator(chunk_size=CURSOR_CHUNK), pairs)
+        return stream_json(client_row(values, division_ids, self.zone) for values, division_ids in rows)
 
     @extend_schema(
         tags=[TAG], operation_id="webcamconsult_clients_create", summary="Create a New Client",
@@ -315,7 +315,7 @@ class WebcamconsultAppointmentCollection(WebcamconsultView):
             )
         )
         rows = self.page(appointments, query).values(*APPOINTMENT_COLUMNS).iterator(chunk_size=CURSOR_CHUNK)
-        return wire.stream_array(appointment_row(values, self.zone) for values in rows)
+        return stream_json(appointment_row(values, self.zone) for values in rows)
 
     @extend_schema(
         tags=[TAG], operation_id="webcamconsult_appointments_create", summary="Create a New Appointment",

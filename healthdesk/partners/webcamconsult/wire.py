@@ -1,14 +1,11 @@
-"""Webcamconsult's envelope and errors: `{"user": {…}}` bodies, bare arrays for lists (streamed, so 100 000 rows
-cost no more memory than one), and `{"errors": {"<field>": ["message"]}}` with 422 for anything invalid."""
-
-import json
+"""Webcamconsult's envelope and errors: `{"user": {…}}` bodies, bare arrays for lists (streamed by
+`healthdesk.partners.streaming`, so 100 000 rows cost no more memory than one), and
+`{"errors": {"<field>": ["message"]}}` with 422 for anything invalid."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import StreamingHttpResponse
 from django.utils import translation
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
-from rest_framework.utils.encoders import JSONEncoder
 
 from healthdesk import exceptions as domain
 from healthdesk.partners.base import Partner, classify, register
@@ -117,35 +114,3 @@ def exception_handler(exc, context):
         body = {"errors": {field or "base": [WEBCAMCONSULT.problem_message(problem, lang)]}}
     return Response(body, status=WEBCAMCONSULT.problem_status(problem), headers=problem.headers)
 
-
-def stream_array(rows, chunk_rows=1000):
-    """A bare JSON array written as the rows come (from database cursors), so memory stays flat however long the
-    list; the body goes out in batches of `chunk_rows`."""
-
-    def chunks():
-        yield "["
-        separator, batch = "", []
-        for row in rows:
-            batch.append(separator + json.dumps(row, cls=JSONEncoder))
-            separator = ","
-            if len(batch) >= chunk_rows:
-                yield "".join(batch)
-                batch = []
-        yield "".join(batch) + "]"
-
-    return StreamingHttpResponse(chunks(), content_type="application/json")
-
-
-def beside(parents, pairs):
-    """Each parent row (ordered by id) with the child ids of the (parent id, child id) pairs (ordered the same
-    way): a merge of two cursors, so children cost one query, not one per chunk or row."""
-    pairs = iter(pairs)
-    pending = next(pairs, None)
-    for parent in parents:
-        while pending is not None and pending[0] < parent["id"]:
-            pending = next(pairs, None)
-        children = []
-        while pending is not None and pending[0] == parent["id"]:
-            children.append(pending[1])
-            pending = next(pairs, None)
-        yield parent, children

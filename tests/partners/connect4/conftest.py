@@ -13,6 +13,7 @@ from directory import services as directory_services
 from directory.models import AccessToken
 from tests.conftest import Tenant
 from tests.factories import CategoryFactory, UrgencyFactory
+from tests.streaming import consumed
 from tickets import services as ticket_services
 from tickets.services import AssessmentInput
 
@@ -39,12 +40,13 @@ class Caller:
         return f"/api/{token or self.token}/{name}"
 
     def get(self, name, params=None, *, token=None, headers=None, **extra):
-        return self.http.get(self.url(name, token), params or {}, **(self.headers() if headers is None else headers),
-                             **extra)
+        return consumed(self.http.get(
+            self.url(name, token), params or {}, **(self.headers() if headers is None else headers), **extra
+        ))
 
     def post(self, name, data=None, *, token=None, headers=None, query="", **extra):
         url = self.url(name, token) + (f"?{query}" if query else "")
-        return self.http.post(url, data or {}, **(self.headers() if headers is None else headers), **extra)
+        return consumed(self.http.post(url, data or {}, **(self.headers() if headers is None else headers), **extra))
 
     def call(self, method, name, params=None, **kwargs):
         return getattr(self, method)(name, params, **kwargs)

@@ -6,6 +6,7 @@ import json
 import pytest
 
 from tests.factories import UserFactory
+from tests.streaming import consumed
 from tickets import services as ticket_services
 from tickets.choices import SenderKind
 from tickets.models import Message, Ticket, TicketEvent
@@ -22,16 +23,18 @@ class SupportApi:
         return {"HTTP_AUTHORIZATION": f"Token {self.secret}"} if self.secret else {}
 
     def get(self, path):
-        return self.client.get(path, **self.headers())
+        return consumed(self.client.get(path, **self.headers()))
 
     def post(self, path, data=None, *, form=False):
         """JSON by default; `form=True` sends the document's "POST data" as a urlencoded form."""
         if form:
-            return self.client.post(path, data or {}, **self.headers())
-        return self.client.post(path, json.dumps(data or {}), content_type="application/json", **self.headers())
+            return consumed(self.client.post(path, data or {}, **self.headers()))
+        return consumed(
+            self.client.post(path, json.dumps(data or {}), content_type="application/json", **self.headers())
+        )
 
     def post_raw(self, path, body, content_type="application/json"):
-        return self.client.post(path, body, content_type=content_type, **self.headers())
+        return consumed(self.client.post(path, body, content_type=content_type, **self.headers()))
 
     def call(self, method, path, data=None):
         return self.get(path) if method == "get" else self.post(path, data)

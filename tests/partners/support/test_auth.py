@@ -3,6 +3,7 @@
 import pytest
 
 from directory.services import api_client_revoke
+from tests.streaming import consumed
 
 pytestmark = pytest.mark.django_db
 
@@ -10,7 +11,7 @@ URL = "/api/v1/get_tickets/0"
 
 
 def test_the_token_scheme_is_case_insensitive(client, tenant, ticket):
-    response = client.get(URL, HTTP_AUTHORIZATION=f"token {tenant.secret}")
+    response = consumed(client.get(URL, HTTP_AUTHORIZATION=f"token {tenant.secret}"))
     assert response.status_code == 200
     assert [row["Ticket"]["id"] for row in response.json()["data"]] == [str(ticket.pk)]
 
