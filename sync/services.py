@@ -21,6 +21,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from directory import audit
 from directory.models import Resident, ResidentIdentifier
+from healthdesk import bulk
 from healthdesk.exceptions import Invalid
 from scheduling.choices import AppointmentKind, CancellationReason
 from scheduling.models import Appointment, AppointmentEvent, Attendee
@@ -190,6 +191,30 @@ class _Plan:
     attendees_deleted: list = field(default_factory=list)
 
 
+class _NewAppointment:
+    """An appointment the chunk inserts, as the column values it will be written with; `pk` once written."""
+
+    __slots__ = ("values", "pk")
+
+    def __init__(self, values):
+        self.values = values
+        self.pk = None
+
+    def __getattr__(self, name):
+        # Only the synced columns are ever read (kind, starts_at, cancellation, source_id), all in `values`.
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+# The model's own defaults of the synced columns, which a new appointment starts from.
+_NEW_DEFAULTS = {
+    "kind": AppointmentKind.INDIVIDUAL, "duration_minutes": DEFAULT_DURATION_MINUTES, "blocked": False,
+    "cancelled_at": None, "cancellation_reason": None, "cancellation_note": "",
+}
+
+
 def _cancellation(context, appointment, cancelled):
     """The cancellation columns after the item: a sync cancels with reason Other and undoes it on un-cancel."""
     if cancelled is None or cancelled == (appointment.cancelled_at is not None):
@@ -257,13 +282,9 @@ def _plan(context, items, by_source, by_own, attendees_of, resident_ids, fail):
             if "starts_at" not in item.fields:
                 fail(item, "date: is required for a new appointment.")
                 continue
-            appointment = Appointment(
-                organisation=context.organisation, created_by=context.actor.user,
-                created_by_client=context.actor.client, duration_minutes=DEFAULT_DURATION_MINUTES,
-            )
-            for name, value in _target(context, item, appointment).items():
-                setattr(appointment, name, value)
-            appointment.original_starts_at = appointment.starts_at
+            appointment = _NewAppointment(dict(_NEW_DEFAULTS))
+            appointment.values.update(_target(context, item, appointment))
+            appointment.values["original_starts_at"] = appointment.starts_at
             plan.new.append((item, appointment))
             _plan_attendees(plan, item, appointment, [], resident_ids)
             continue
@@ -316,44 +337,41 @@ def _create_residents(context, refs):
     """Residents for patient ids seen for the first time; a concurrent batch creating the same patient wins
     or loses on the identifier's unique constraint, and the loser's spare resident is removed."""
     refs = sorted(refs)
-    residents = Resident.objects.bulk_create([
-        Resident(
-            organisation=context.organisation, created_by=context.actor.user, created_via=context.actor.channel,
-            notes=f"Created by appointment sync for {context.system} patient {ref}.",
-        )
-        for ref in refs
-    ], batch_size=CHUNK_SIZE)
-    ResidentIdentifier.objects.bulk_create([
-        ResidentIdentifier(organisation=context.organisation, resident=resident, system=context.system, value=ref)
-        for ref, resident in zip(refs, residents, strict=True)
-    ], ignore_conflicts=True, batch_size=CHUNK_SIZE)
+    # RETURNING lists the rows in the order of VALUES (what bulk_create relies on as well).
+    residents = [pk for (pk,) in bulk.insert(
+        Resident, [{"notes": f"Created by appointment sync for {context.system} patient {ref}."} for ref in refs],
+        defaults={"organisation": context.organisation, "created_by": context.actor.user,
+                  "created_via": context.actor.channel},
+        returning=["id"],
+    )]
+    bulk.insert(
+        ResidentIdentifier, [{"resident_id": resident, "value": ref} for ref, resident in zip(refs, residents,
+                                                                                             strict=True)],
+        defaults={"organisation": context.organisation, "system": context.system}, ignore_conflicts=True,
+    )
     resident_ids = dict(
         ResidentIdentifier.objects.filter(
             organisation=context.organisation, system=context.system, value__in=refs
         ).values_list("value", "resident_id")
     )
-    spare = [r.pk for ref, r in zip(refs, residents, strict=True) if resident_ids.get(ref) != r.pk]
+    spare = [pk for ref, pk in zip(refs, residents, strict=True) if resident_ids.get(ref) != pk]
     if spare:
         Resident.objects.filter(pk__in=spare).delete()
     audit.record_many(
         actor=context.actor, organisation=context.organisation, action=audit.CREATE, model=Resident,
-        changes_by_id={r.pk: {"identifier": [context.system, ref]}
-                       for ref, r in zip(refs, residents, strict=True) if r.pk not in spare},
+        changes_by_id={pk: {"identifier": [context.system, ref]}
+                       for ref, pk in zip(refs, residents, strict=True) if pk not in spare},
     )
     return resident_ids
 
 
 def _update_rows(model, rows, fields):
-    """Write `fields` of rows loaded earlier, as one upsert on the primary key per chunk.
+    """Write `fields` of rows loaded earlier, as one upsert on the primary key per statement.
 
     `bulk_update` builds a CASE per field and row, which took minutes for 10 000 rows; the rows exist, so
     the insert always conflicts and only `fields` change (created_at and the rest stay as stored).
     """
-    model.objects.bulk_create(
-        sorted(rows, key=lambda row: row.pk), update_conflicts=True, unique_fields=["id"],
-        update_fields=[*fields, "updated_at"],
-        batch_size=CHUNK_SIZE,
-    )
+    bulk.update_instances(model, rows, [*fields, "updated_at"])
 
 
 def _write(context, plan, resident_ids):
@@ -363,26 +381,31 @@ def _write(context, plan, resident_ids):
     if new:
         # An upsert, not a plain insert: a concurrent batch that inserted the same sender id first turns this
         # into an update of its row instead of a duplicate or an integrity error.
-        Appointment.objects.bulk_create(
-            [appointment for _, appointment in new], update_conflicts=True,
+        returned = bulk.insert(
+            Appointment, [appointment.values for _, appointment in new],
+            defaults={"organisation": context.organisation, "created_by": context.actor.user,
+                      "created_by_client": context.actor.client},
             unique_fields=["organisation", "source_system", "source_id"],
-            update_fields=[*SYNCED_FIELDS, "updated_at"], batch_size=CHUNK_SIZE,
+            update_fields=[*SYNCED_FIELDS, "updated_at"], returning=["id", "source_id"],
         )
+        ids = {source_id: pk for pk, source_id in returned}
+        for _, appointment in new:
+            appointment.pk = ids[appointment.source_id]
     if plan.changed:
         for _, appointment, _ in plan.changed:
             appointment.updated_at = now
         _update_rows(Appointment, [appointment for _, appointment, _ in plan.changed], SYNCED_FIELDS)
     if plan.attendees_new:
         # ignore_conflicts: the live-attendee constraint absorbs a concurrent batch booking the same resident.
-        Attendee.objects.bulk_create([
-            Attendee(
-                organisation=context.organisation, appointment=appointment, resident_id=resident_ids[ref],
-                cancelled_at=appointment.cancelled_at if cancelled else None,
-                cancellation_reason=appointment.cancellation_reason if cancelled else None,
-                cancellation_note=appointment.cancellation_note if cancelled else None,
-            )
+        bulk.insert(Attendee, [
+            {
+                "appointment_id": appointment.pk, "resident_id": resident_ids[ref],
+                "cancelled_at": appointment.cancelled_at if cancelled else None,
+                "cancellation_reason": appointment.cancellation_reason if cancelled else None,
+                "cancellation_note": appointment.cancellation_note if cancelled else None,
+            }
             for appointment, ref, cancelled in sorted(plan.attendees_new, key=lambda new: new[0].pk)
-        ], ignore_conflicts=True, batch_size=CHUNK_SIZE)
+        ], defaults={"organisation": context.organisation}, ignore_conflicts=True)
     if plan.attendees_changed:
         for attendee, ref in plan.attendees_changed:
             attendee.updated_at = now
@@ -394,17 +417,15 @@ def _write(context, plan, resident_ids):
         )
     if plan.attendees_deleted:
         Attendee.objects.filter(pk__in=[a.pk for a in plan.attendees_deleted]).update(deleted_at=now, updated_at=now)
+    created_note = f"synced from {context.system}"
     events = [
-        AppointmentEvent(appointment=appointment, kind="created", note=f"synced from {context.system}",
-                         **context.actor.as_fields())
-        for _, appointment in new
+        {"appointment_id": appointment.pk, "kind": "created", "note": created_note} for _, appointment in new
     ] + [
-        AppointmentEvent(appointment=appointment, kind="updated",
-                         note=", ".join(sorted(set(changed) - {"source_system"})) or "attendee",
-                         **context.actor.as_fields())
+        {"appointment_id": appointment.pk, "kind": "updated",
+         "note": ", ".join(sorted(set(changed) - {"source_system"})) or "attendee"}
         for _, appointment, changed in plan.changed
     ]
-    AppointmentEvent.objects.bulk_create(events, batch_size=CHUNK_SIZE)
+    bulk.insert(AppointmentEvent, events, defaults=context.actor.as_fields())
     _audit(context, new, plan)
 
 
@@ -501,14 +522,14 @@ def appointments_sync(*, organisation, actor, system, items, dry_run=False, prog
             duration_ms=int((time.monotonic() - clock) * 1000),
             **{outcome: counts[outcome] for outcome in ItemOutcome.values},
         )
-        SyncItemResult.objects.bulk_create([
-            SyncItemResult(
-                run=run, position=status.position, external_id=_external_id(status.external_id),
-                outcome=status.outcome, message=status.message,
-                appointment_id=None if dry_run else status.appointment_id,
-            )
+        bulk.insert(SyncItemResult, [
+            {
+                "position": status.position, "external_id": _external_id(status.external_id),
+                "outcome": status.outcome, "message": status.message,
+                "appointment_id": None if dry_run else status.appointment_id,
+            }
             for status in statuses
-        ], batch_size=CHUNK_SIZE)
+        ], defaults={"run": run})
     return SyncReport(run=run, statuses=statuses)
 
 
