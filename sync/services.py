@@ -191,23 +191,38 @@ class _Plan:
     attendees_deleted: list = field(default_factory=list)
 
 
-class _NewAppointment:
-    """An appointment the chunk inserts, as the column values it will be written with; `pk` once written."""
+class _Row:
+    """A row as the column values the plan reads and changes, as attributes: what a model instance would give,
+    without building one per item. `pk` is None for a row not written yet."""
 
     __slots__ = ("values", "pk")
 
-    def __init__(self, values):
-        self.values = values
-        self.pk = None
+    def __init__(self, values, pk=None):
+        object.__setattr__(self, "values", values)
+        object.__setattr__(self, "pk", pk)
 
     def __getattr__(self, name):
-        # Only the synced columns are ever read (kind, starts_at, cancellation, source_id), all in `values`.
         try:
             return self.values[name]
         except KeyError:
             raise AttributeError(name) from None
 
+    def __setattr__(self, name, value):
+        if name == "pk":
+            object.__setattr__(self, name, value)
+        else:
+            self.values[name] = value
 
+
+def _rows(queryset, columns):
+    """The queryset's rows as `_Row`s of `columns` (the primary key first)."""
+    return [_Row(dict(zip(columns, values, strict=True)), values[0]) for values in queryset.values_list(*columns)]
+
+
+# Columns the plan reads of stored rows; a changed row is read in full only when it is written.
+APPOINTMENT_COLUMNS = ["id", *SYNCED_FIELDS]
+ATTENDEE_COLUMNS = ["id", "appointment_id", "resident_id", "cancelled_at", "cancellation_reason", "cancellation_note",
+                    "deleted_at"]
 # The model's own defaults of the synced columns, which a new appointment starts from.
 _NEW_DEFAULTS = {
     "kind": AppointmentKind.INDIVIDUAL, "duration_minutes": DEFAULT_DURATION_MINUTES, "blocked": False,
@@ -282,7 +297,7 @@ def _plan(context, items, by_source, by_own, attendees_of, resident_ids, fail):
             if "starts_at" not in item.fields:
                 fail(item, "date: is required for a new appointment.")
                 continue
-            appointment = _NewAppointment(dict(_NEW_DEFAULTS))
+            appointment = _Row(dict(_NEW_DEFAULTS))
             appointment.values.update(_target(context, item, appointment))
             appointment.values["original_starts_at"] = appointment.starts_at
             plan.new.append((item, appointment))
@@ -308,13 +323,14 @@ def _prefetch(context, items):
     source_ids = [item.source_id for item in items]
     by_source = {
         a.source_id: a
-        for a in Appointment.objects.filter(
+        for a in _rows(Appointment.objects.filter(
             organisation=organisation, source_system=context.system, source_id__in=source_ids
-        )
+        ), APPOINTMENT_COLUMNS)
     }
     own_ids = [item.own_id for item in items if item.own_id is not None and item.source_id not in by_source]
     by_own = (
-        {a.pk: a for a in Appointment.objects.filter(organisation=organisation, pk__in=own_ids)} if own_ids else {}
+        {a.pk: a for a in _rows(Appointment.objects.filter(organisation=organisation, pk__in=own_ids),
+                                APPOINTMENT_COLUMNS)} if own_ids else {}
     )
     patient_refs = {item.patient_ref for item in items if item.patient_ref}
     resident_ids = dict(
@@ -325,9 +341,9 @@ def _prefetch(context, items):
     appointment_ids = [a.pk for a in (*by_source.values(), *by_own.values())]
     attendees_of = {}
     if appointment_ids:
-        for attendee in Attendee.objects.filter(appointment_id__in=appointment_ids, deleted_at__isnull=True).order_by(
-            "id"
-        ):
+        for attendee in _rows(Attendee.objects.filter(
+            appointment_id__in=appointment_ids, deleted_at__isnull=True
+        ).order_by("id"), ATTENDEE_COLUMNS):
             attendees_of.setdefault(attendee.appointment_id, []).append(attendee)
     return by_source, by_own, attendees_of, resident_ids
 
@@ -365,13 +381,19 @@ def _create_residents(context, refs):
     return resident_ids
 
 
-def _update_rows(model, rows, fields):
-    """Write `fields` of rows loaded earlier, as one upsert on the primary key per statement.
+def _update_rows(model, rows, fields, now):
+    """Write `fields` of the planned rows (and `updated_at`), as one upsert on the primary key per statement.
 
-    `bulk_update` builds a CASE per field and row, which took minutes for 10 000 rows; the rows exist, so
-    the insert always conflicts and only `fields` change (created_at and the rest stay as stored).
+    The upsert writes whole rows, so the changed rows are read in full first; `bulk_update` builds a CASE per
+    field and row, which took minutes for 10 000 rows. The rows exist, so only `fields` change.
     """
-    bulk.update_instances(model, rows, [*fields, "updated_at"])
+    stored = model.objects.in_bulk([row.pk for row in rows])
+    for row in rows:
+        instance = stored[row.pk]
+        for name in fields:
+            setattr(instance, name, row.values[name])
+        instance.updated_at = now
+    bulk.update_instances(model, list(stored.values()), [*fields, "updated_at"])
 
 
 def _write(context, plan, resident_ids):
@@ -392,9 +414,7 @@ def _write(context, plan, resident_ids):
         for _, appointment in new:
             appointment.pk = ids[appointment.source_id]
     if plan.changed:
-        for _, appointment, _ in plan.changed:
-            appointment.updated_at = now
-        _update_rows(Appointment, [appointment for _, appointment, _ in plan.changed], SYNCED_FIELDS)
+        _update_rows(Appointment, [appointment for _, appointment, _ in plan.changed], SYNCED_FIELDS, now)
     if plan.attendees_new:
         # ignore_conflicts: the live-attendee constraint absorbs a concurrent batch booking the same resident.
         bulk.insert(Attendee, [
@@ -408,12 +428,11 @@ def _write(context, plan, resident_ids):
         ], defaults={"organisation": context.organisation}, ignore_conflicts=True)
     if plan.attendees_changed:
         for attendee, ref in plan.attendees_changed:
-            attendee.updated_at = now
             if ref is not None:
                 attendee.resident_id = resident_ids[ref]
         _update_rows(
             Attendee, [attendee for attendee, _ in plan.attendees_changed],
-            ["resident", "cancelled_at", "cancellation_reason", "cancellation_note"],
+            ["resident_id", "cancelled_at", "cancellation_reason", "cancellation_note"], now,
         )
     if plan.attendees_deleted:
         Attendee.objects.filter(pk__in=[a.pk for a in plan.attendees_deleted]).update(deleted_at=now, updated_at=now)
