@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -28,7 +28,10 @@ from scheduling.models import Appointment, AppointmentEvent, Attendee
 from sync.choices import ItemOutcome
 from sync.models import SyncItemResult, SyncRun
 
-CHUNK_SIZE = 500
+# Items per chunk: each chunk costs a fixed number of statements. PostgreSQL takes a chunk's rows as one JSON
+# parameter, so its chunks are bigger; SQLite's IN lists stay within its 999 parameters.
+CHUNK_SIZE = 2000
+SQLITE_CHUNK_SIZE = 500
 DEFAULT_DURATION_MINUTES = 30
 MAX_DURATION_MINUTES = 366 * 24 * 60
 REF_MAX_LENGTH = 255
@@ -527,29 +530,37 @@ def appointments_sync(*, organisation, actor, system, items, dry_run=False, prog
     )
     statuses: list[ItemStatus | None] = [None] * len(items)
     with transaction.atomic():
-        for offset in range(0, len(items), CHUNK_SIZE):
-            chunk = items[offset:offset + CHUNK_SIZE]
+        # The run is recorded first so that each chunk writes its own item results: every statement is per chunk.
+        run = SyncRun.objects.create(
+            organisation=organisation, client=actor.client, user=actor.user, channel=actor.channel or system,
+            dry_run=dry_run, started_at=started_at, received=len(items),
+        )
+        size = CHUNK_SIZE if connection.vendor == "postgresql" else min(CHUNK_SIZE, SQLITE_CHUNK_SIZE)
+        for offset in range(0, len(items), size):
+            chunk = items[offset:offset + size]
             _sync_chunk(context, chunk, offset, statuses)
+            _record_results(run, statuses[offset:offset + len(chunk)], dry_run=dry_run)
             if progress is not None:
                 progress(len(chunk))
         counts = {outcome: 0 for outcome in ItemOutcome.values}
         for status in statuses:
             counts[status.outcome] += 1
-        run = SyncRun.objects.create(
-            organisation=organisation, client=actor.client, user=actor.user, channel=actor.channel or system,
-            dry_run=dry_run, started_at=started_at, received=len(items),
-            duration_ms=int((time.monotonic() - clock) * 1000),
-            **{outcome: counts[outcome] for outcome in ItemOutcome.values},
-        )
-        bulk.insert(SyncItemResult, [
-            {
-                "position": status.position, "external_id": _external_id(status.external_id),
-                "outcome": status.outcome, "message": status.message,
-                "appointment_id": None if dry_run else status.appointment_id,
-            }
-            for status in statuses
-        ], defaults={"run": run})
+        for outcome, count in counts.items():
+            setattr(run, outcome, count)
+        run.duration_ms = int((time.monotonic() - clock) * 1000)
+        run.save(update_fields=[*ItemOutcome.values, "duration_ms"])
     return SyncReport(run=run, statuses=statuses)
+
+
+def _record_results(run, statuses, *, dry_run):
+    bulk.insert(SyncItemResult, [
+        {
+            "position": status.position, "external_id": _external_id(status.external_id),
+            "outcome": status.outcome, "message": status.message,
+            "appointment_id": None if dry_run else status.appointment_id,
+        }
+        for status in statuses
+    ], defaults={"run": run})
 
 
 def _external_id(value):
