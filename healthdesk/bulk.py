@@ -42,14 +42,16 @@ class _Table:
         return connection.ops.quote_name(self.model._meta.get_field(name).column)
 
     def statements(self, rows, suffix):
-        """(sql, params) covering `rows`: one statement on PostgreSQL, batches within the limit on SQLite."""
+        """(sql, params) covering `rows` (dicts by column on PostgreSQL, lists in field order on SQLite): one
+        statement on PostgreSQL, batches within the parameter limit on SQLite."""
         qn = connection.ops.quote_name
         table = qn(self.model._meta.db_table)
         columns = [f.column for f in self.fields]
         names = ", ".join(qn(c) for c in columns)
         if self.json:
-            # WITH ORDINALITY … ORDER BY: rows are inserted, and RETURNING lists them, in the order given.
-            payload = orjson.dumps([dict(zip(columns, row, strict=True)) for row in rows], default=str).decode()
+            # Rows are dicts by column here. WITH ORDINALITY … ORDER BY: rows are inserted, and RETURNING lists
+            # them, in the order given.
+            payload = orjson.dumps(rows, default=str).decode()
             selected = ", ".join(f"r.{qn(c)}" for c in columns)
             yield (f"INSERT INTO {table} ({names}) SELECT {selected} FROM json_populate_recordset(NULL::{table}, "
                    f"%s::json) WITH ORDINALITY AS r ORDER BY r.ordinality{suffix}", [payload])
@@ -98,6 +100,18 @@ def insert(model, rows, *, defaults=None, unique_fields=(), update_fields=(), ig
     for i in table.auto_now:
         base[i] = now
     base = table.adapt(base)
+    if table.json:
+        columns = {f.attname: f.column for f in table.fields}
+        unknown = set().union(*rows) - columns.keys()
+        if unknown:
+            raise KeyError(f"{model.__name__} has no field {sorted(unknown)[0]!r}")
+        base_row = {f.column: value for f, value in zip(table.fields, base, strict=True)}
+        if all(name == column for name, column in columns.items()):
+            values = [{**base_row, **row} for row in rows]
+        else:
+            values = [{**base_row, **{columns[name]: value for name, value in row.items()}} for row in rows]
+        return _execute(table, values, unique_fields=unique_fields, update_fields=update_fields,
+                        ignore_conflicts=ignore_conflicts, returning=returning)
     index, adapters = table.index, table.adapters
     values = []
     for row in rows:
@@ -117,7 +131,11 @@ def update_instances(model, objs, fields):
     if not objs:
         return
     table = _Table(model, with_pk=True)
-    attnames = [f.attname for f in table.fields]
-    values = [table.adapt([getattr(obj, name) for name in attnames]) for obj in sorted(objs, key=lambda o: o.pk)]
+    objs = sorted(objs, key=lambda o: o.pk)
+    if table.json:
+        values = [{f.column: getattr(obj, f.attname) for f in table.fields} for obj in objs]
+    else:
+        attnames = [f.attname for f in table.fields]
+        values = [table.adapt([getattr(obj, name) for name in attnames]) for obj in objs]
     _execute(table, values, unique_fields=[model._meta.pk.name], update_fields=fields, ignore_conflicts=False,
              returning=())
