@@ -553,6 +553,7 @@ def appointments_sync(*, organisation, actor, system, items, dry_run=False, prog
 
 
 def _record_results(run, statuses, *, dry_run):
+    """One SyncItemResult per status, in one statement per chunk (a dry run links no appointment)."""
     bulk.insert(SyncItemResult, [
         {
             "position": status.position, "external_id": _external_id(status.external_id),
