@@ -5,6 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from directory.models import AuditEvent
+from healthdesk import bulk
 
 CREATE, UPDATE, DELETE, READ = "create", "update", "delete", "read"
 
@@ -58,9 +59,11 @@ def record(*, actor, organisation, action, instance, changes=None):
 
 def record_many(*, actor, organisation, action, model, changes_by_id):
     """Audit events for a bulk write, in one INSERT: `changes_by_id` maps object id to its changes."""
-    AuditEvent.objects.bulk_create(
-        [_row(actor, organisation, action, label(model), pk, changes) for pk, changes in changes_by_id.items()],
-        batch_size=1000,
+    bulk.insert(
+        AuditEvent,
+        [{"object_id": str(pk), "changes": changes or {}} for pk, changes in changes_by_id.items()],
+        defaults={"organisation": organisation, "actor_user": actor.user, "actor_client": actor.client,
+                  "channel": actor.channel, "action": action, "object_type": label(model)},
     )
 
 

@@ -15,19 +15,23 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from directory import audit
 from directory.models import Resident, ResidentIdentifier
+from healthdesk import bulk
 from healthdesk.exceptions import Invalid
 from scheduling.choices import AppointmentKind, CancellationReason
 from scheduling.models import Appointment, AppointmentEvent, Attendee
 from sync.choices import ItemOutcome
 from sync.models import SyncItemResult, SyncRun
 
-CHUNK_SIZE = 500
+# Items per chunk: each chunk costs a fixed number of statements. PostgreSQL takes a chunk's rows as one JSON
+# parameter, so its chunks are bigger; SQLite's IN lists stay within its 999 parameters.
+CHUNK_SIZE = 2000
+SQLITE_CHUNK_SIZE = 500
 DEFAULT_DURATION_MINUTES = 30
 MAX_DURATION_MINUTES = 366 * 24 * 60
 REF_MAX_LENGTH = 255
@@ -190,6 +194,45 @@ class _Plan:
     attendees_deleted: list = field(default_factory=list)
 
 
+class _Row:
+    """A row as the column values the plan reads and changes, as attributes: what a model instance would give,
+    without building one per item. `pk` is None for a row not written yet."""
+
+    __slots__ = ("values", "pk")
+
+    def __init__(self, values, pk=None):
+        object.__setattr__(self, "values", values)
+        object.__setattr__(self, "pk", pk)
+
+    def __getattr__(self, name):
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name, value):
+        if name == "pk":
+            object.__setattr__(self, name, value)
+        else:
+            self.values[name] = value
+
+
+def _rows(queryset, columns):
+    """The queryset's rows as `_Row`s of `columns` (the primary key first)."""
+    return [_Row(dict(zip(columns, values, strict=True)), values[0]) for values in queryset.values_list(*columns)]
+
+
+# Columns the plan reads of stored rows; a changed row is read in full only when it is written.
+APPOINTMENT_COLUMNS = ["id", *SYNCED_FIELDS]
+ATTENDEE_COLUMNS = ["id", "appointment_id", "resident_id", "cancelled_at", "cancellation_reason", "cancellation_note",
+                    "deleted_at"]
+# The model's own defaults of the synced columns, which a new appointment starts from.
+_NEW_DEFAULTS = {
+    "kind": AppointmentKind.INDIVIDUAL, "duration_minutes": DEFAULT_DURATION_MINUTES, "blocked": False,
+    "cancelled_at": None, "cancellation_reason": None, "cancellation_note": "",
+}
+
+
 def _cancellation(context, appointment, cancelled):
     """The cancellation columns after the item: a sync cancels with reason Other and undoes it on un-cancel."""
     if cancelled is None or cancelled == (appointment.cancelled_at is not None):
@@ -257,13 +300,9 @@ def _plan(context, items, by_source, by_own, attendees_of, resident_ids, fail):
             if "starts_at" not in item.fields:
                 fail(item, "date: is required for a new appointment.")
                 continue
-            appointment = Appointment(
-                organisation=context.organisation, created_by=context.actor.user,
-                created_by_client=context.actor.client, duration_minutes=DEFAULT_DURATION_MINUTES,
-            )
-            for name, value in _target(context, item, appointment).items():
-                setattr(appointment, name, value)
-            appointment.original_starts_at = appointment.starts_at
+            appointment = _Row(dict(_NEW_DEFAULTS))
+            appointment.values.update(_target(context, item, appointment))
+            appointment.values["original_starts_at"] = appointment.starts_at
             plan.new.append((item, appointment))
             _plan_attendees(plan, item, appointment, [], resident_ids)
             continue
@@ -287,13 +326,14 @@ def _prefetch(context, items):
     source_ids = [item.source_id for item in items]
     by_source = {
         a.source_id: a
-        for a in Appointment.objects.filter(
+        for a in _rows(Appointment.objects.filter(
             organisation=organisation, source_system=context.system, source_id__in=source_ids
-        )
+        ), APPOINTMENT_COLUMNS)
     }
     own_ids = [item.own_id for item in items if item.own_id is not None and item.source_id not in by_source]
     by_own = (
-        {a.pk: a for a in Appointment.objects.filter(organisation=organisation, pk__in=own_ids)} if own_ids else {}
+        {a.pk: a for a in _rows(Appointment.objects.filter(organisation=organisation, pk__in=own_ids),
+                                APPOINTMENT_COLUMNS)} if own_ids else {}
     )
     patient_refs = {item.patient_ref for item in items if item.patient_ref}
     resident_ids = dict(
@@ -304,9 +344,9 @@ def _prefetch(context, items):
     appointment_ids = [a.pk for a in (*by_source.values(), *by_own.values())]
     attendees_of = {}
     if appointment_ids:
-        for attendee in Attendee.objects.filter(appointment_id__in=appointment_ids, deleted_at__isnull=True).order_by(
-            "id"
-        ):
+        for attendee in _rows(Attendee.objects.filter(
+            appointment_id__in=appointment_ids, deleted_at__isnull=True
+        ).order_by("id"), ATTENDEE_COLUMNS):
             attendees_of.setdefault(attendee.appointment_id, []).append(attendee)
     return by_source, by_own, attendees_of, resident_ids
 
@@ -316,44 +356,47 @@ def _create_residents(context, refs):
     """Residents for patient ids seen for the first time; a concurrent batch creating the same patient wins
     or loses on the identifier's unique constraint, and the loser's spare resident is removed."""
     refs = sorted(refs)
-    residents = Resident.objects.bulk_create([
-        Resident(
-            organisation=context.organisation, created_by=context.actor.user, created_via=context.actor.channel,
-            notes=f"Created by appointment sync for {context.system} patient {ref}.",
-        )
-        for ref in refs
-    ], batch_size=CHUNK_SIZE)
-    ResidentIdentifier.objects.bulk_create([
-        ResidentIdentifier(organisation=context.organisation, resident=resident, system=context.system, value=ref)
-        for ref, resident in zip(refs, residents, strict=True)
-    ], ignore_conflicts=True, batch_size=CHUNK_SIZE)
+    # RETURNING lists the rows in the order of VALUES (what bulk_create relies on as well).
+    residents = [pk for (pk,) in bulk.insert(
+        Resident, [{"notes": f"Created by appointment sync for {context.system} patient {ref}."} for ref in refs],
+        defaults={"organisation": context.organisation, "created_by": context.actor.user,
+                  "created_via": context.actor.channel},
+        returning=["id"],
+    )]
+    bulk.insert(
+        ResidentIdentifier, [{"resident_id": resident, "value": ref} for ref, resident in zip(refs, residents,
+                                                                                             strict=True)],
+        defaults={"organisation": context.organisation, "system": context.system}, ignore_conflicts=True,
+    )
     resident_ids = dict(
         ResidentIdentifier.objects.filter(
             organisation=context.organisation, system=context.system, value__in=refs
         ).values_list("value", "resident_id")
     )
-    spare = [r.pk for ref, r in zip(refs, residents, strict=True) if resident_ids.get(ref) != r.pk]
+    spare = [pk for ref, pk in zip(refs, residents, strict=True) if resident_ids.get(ref) != pk]
     if spare:
         Resident.objects.filter(pk__in=spare).delete()
     audit.record_many(
         actor=context.actor, organisation=context.organisation, action=audit.CREATE, model=Resident,
-        changes_by_id={r.pk: {"identifier": [context.system, ref]}
-                       for ref, r in zip(refs, residents, strict=True) if r.pk not in spare},
+        changes_by_id={pk: {"identifier": [context.system, ref]}
+                       for ref, pk in zip(refs, residents, strict=True) if pk not in spare},
     )
     return resident_ids
 
 
-def _update_rows(model, rows, fields):
-    """Write `fields` of rows loaded earlier, as one upsert on the primary key per chunk.
+def _update_rows(model, rows, fields, now):
+    """Write `fields` of the planned rows (and `updated_at`), as one upsert on the primary key per statement.
 
-    `bulk_update` builds a CASE per field and row, which took minutes for 10 000 rows; the rows exist, so
-    the insert always conflicts and only `fields` change (created_at and the rest stay as stored).
+    The upsert writes whole rows, so the changed rows are read in full first; `bulk_update` builds a CASE per
+    field and row, which took minutes for 10 000 rows. The rows exist, so only `fields` change.
     """
-    model.objects.bulk_create(
-        sorted(rows, key=lambda row: row.pk), update_conflicts=True, unique_fields=["id"],
-        update_fields=[*fields, "updated_at"],
-        batch_size=CHUNK_SIZE,
-    )
+    stored = model.objects.in_bulk([row.pk for row in rows])
+    for row in rows:
+        instance = stored[row.pk]
+        for name in fields:
+            setattr(instance, name, row.values[name])
+        instance.updated_at = now
+    bulk.update_instances(model, list(stored.values()), [*fields, "updated_at"])
 
 
 def _write(context, plan, resident_ids):
@@ -363,48 +406,48 @@ def _write(context, plan, resident_ids):
     if new:
         # An upsert, not a plain insert: a concurrent batch that inserted the same sender id first turns this
         # into an update of its row instead of a duplicate or an integrity error.
-        Appointment.objects.bulk_create(
-            [appointment for _, appointment in new], update_conflicts=True,
+        returned = bulk.insert(
+            Appointment, [appointment.values for _, appointment in new],
+            defaults={"organisation": context.organisation, "created_by": context.actor.user,
+                      "created_by_client": context.actor.client},
             unique_fields=["organisation", "source_system", "source_id"],
-            update_fields=[*SYNCED_FIELDS, "updated_at"], batch_size=CHUNK_SIZE,
+            update_fields=[*SYNCED_FIELDS, "updated_at"], returning=["id", "source_id"],
         )
+        ids = {source_id: pk for pk, source_id in returned}
+        for _, appointment in new:
+            appointment.pk = ids[appointment.source_id]
     if plan.changed:
-        for _, appointment, _ in plan.changed:
-            appointment.updated_at = now
-        _update_rows(Appointment, [appointment for _, appointment, _ in plan.changed], SYNCED_FIELDS)
+        _update_rows(Appointment, [appointment for _, appointment, _ in plan.changed], SYNCED_FIELDS, now)
     if plan.attendees_new:
         # ignore_conflicts: the live-attendee constraint absorbs a concurrent batch booking the same resident.
-        Attendee.objects.bulk_create([
-            Attendee(
-                organisation=context.organisation, appointment=appointment, resident_id=resident_ids[ref],
-                cancelled_at=appointment.cancelled_at if cancelled else None,
-                cancellation_reason=appointment.cancellation_reason if cancelled else None,
-                cancellation_note=appointment.cancellation_note if cancelled else None,
-            )
+        bulk.insert(Attendee, [
+            {
+                "appointment_id": appointment.pk, "resident_id": resident_ids[ref],
+                "cancelled_at": appointment.cancelled_at if cancelled else None,
+                "cancellation_reason": appointment.cancellation_reason if cancelled else None,
+                "cancellation_note": appointment.cancellation_note if cancelled else None,
+            }
             for appointment, ref, cancelled in sorted(plan.attendees_new, key=lambda new: new[0].pk)
-        ], ignore_conflicts=True, batch_size=CHUNK_SIZE)
+        ], defaults={"organisation": context.organisation}, ignore_conflicts=True)
     if plan.attendees_changed:
         for attendee, ref in plan.attendees_changed:
-            attendee.updated_at = now
             if ref is not None:
                 attendee.resident_id = resident_ids[ref]
         _update_rows(
             Attendee, [attendee for attendee, _ in plan.attendees_changed],
-            ["resident", "cancelled_at", "cancellation_reason", "cancellation_note"],
+            ["resident_id", "cancelled_at", "cancellation_reason", "cancellation_note"], now,
         )
     if plan.attendees_deleted:
         Attendee.objects.filter(pk__in=[a.pk for a in plan.attendees_deleted]).update(deleted_at=now, updated_at=now)
+    created_note = f"synced from {context.system}"
     events = [
-        AppointmentEvent(appointment=appointment, kind="created", note=f"synced from {context.system}",
-                         **context.actor.as_fields())
-        for _, appointment in new
+        {"appointment_id": appointment.pk, "kind": "created", "note": created_note} for _, appointment in new
     ] + [
-        AppointmentEvent(appointment=appointment, kind="updated",
-                         note=", ".join(sorted(set(changed) - {"source_system"})) or "attendee",
-                         **context.actor.as_fields())
+        {"appointment_id": appointment.pk, "kind": "updated",
+         "note": ", ".join(sorted(set(changed) - {"source_system"})) or "attendee"}
         for _, appointment, changed in plan.changed
     ]
-    AppointmentEvent.objects.bulk_create(events, batch_size=CHUNK_SIZE)
+    bulk.insert(AppointmentEvent, events, defaults=context.actor.as_fields())
     _audit(context, new, plan)
 
 
@@ -487,29 +530,38 @@ def appointments_sync(*, organisation, actor, system, items, dry_run=False, prog
     )
     statuses: list[ItemStatus | None] = [None] * len(items)
     with transaction.atomic():
-        for offset in range(0, len(items), CHUNK_SIZE):
-            chunk = items[offset:offset + CHUNK_SIZE]
+        # The run is recorded first so that each chunk writes its own item results: every statement is per chunk.
+        run = SyncRun.objects.create(
+            organisation=organisation, client=actor.client, user=actor.user, channel=actor.channel or system,
+            dry_run=dry_run, started_at=started_at, received=len(items),
+        )
+        size = CHUNK_SIZE if connection.vendor == "postgresql" else min(CHUNK_SIZE, SQLITE_CHUNK_SIZE)
+        for offset in range(0, len(items), size):
+            chunk = items[offset:offset + size]
             _sync_chunk(context, chunk, offset, statuses)
+            _record_results(run, statuses[offset:offset + len(chunk)], dry_run=dry_run)
             if progress is not None:
                 progress(len(chunk))
         counts = {outcome: 0 for outcome in ItemOutcome.values}
         for status in statuses:
             counts[status.outcome] += 1
-        run = SyncRun.objects.create(
-            organisation=organisation, client=actor.client, user=actor.user, channel=actor.channel or system,
-            dry_run=dry_run, started_at=started_at, received=len(items),
-            duration_ms=int((time.monotonic() - clock) * 1000),
-            **{outcome: counts[outcome] for outcome in ItemOutcome.values},
-        )
-        SyncItemResult.objects.bulk_create([
-            SyncItemResult(
-                run=run, position=status.position, external_id=_external_id(status.external_id),
-                outcome=status.outcome, message=status.message,
-                appointment_id=None if dry_run else status.appointment_id,
-            )
-            for status in statuses
-        ], batch_size=CHUNK_SIZE)
+        for outcome, count in counts.items():
+            setattr(run, outcome, count)
+        run.duration_ms = int((time.monotonic() - clock) * 1000)
+        run.save(update_fields=[*ItemOutcome.values, "duration_ms"])
     return SyncReport(run=run, statuses=statuses)
+
+
+def _record_results(run, statuses, *, dry_run):
+    """One SyncItemResult per status, in one statement per chunk (a dry run links no appointment)."""
+    bulk.insert(SyncItemResult, [
+        {
+            "position": status.position, "external_id": _external_id(status.external_id),
+            "outcome": status.outcome, "message": status.message,
+            "appointment_id": None if dry_run else status.appointment_id,
+        }
+        for status in statuses
+    ], defaults={"run": run})
 
 
 def _external_id(value):

@@ -4,6 +4,8 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from directory.models import Resident, ResidentIdentifier
 from scheduling.choices import AppointmentKind
@@ -210,3 +212,30 @@ def test_large_batches_run_in_chunks_with_progress(run, monkeypatch):
     assert ticks == [4, 4, 3]
     assert [s.outcome for s in report.statuses].count("created") == 10
     assert report.statuses[10].message == "id: the same id as item 3 of this batch."
+
+
+def test_queries_are_a_constant_plus_a_fixed_number_per_chunk(run, monkeypatch):
+    # Chunks of 20 keep every table's rows of a chunk within one statement on SQLite (999 parameters) as well.
+    monkeypatch.setattr(services, "CHUNK_SIZE", 20)
+    monkeypatch.setattr(services, "SQLITE_CHUNK_SIZE", 20)
+
+    def queries(start, count, **fields):
+        with CaptureQueriesContext(connection) as captured:
+            report = run([item(n, **fields) for n in range(start, start + count)])
+        assert report.run.failed == 0
+        return len(captured)
+
+    def per_chunk(**fields):
+        """Queries per chunk, checked to be the same for 1, 2 and 10 chunks."""
+        one, two, ten = queries(0, 20, **fields), queries(1000, 40, **fields), queries(2000, 200, **fields)
+        assert ten == one + 9 * (two - one)
+        return two - one
+
+    # New items, each with a patient seen for the first time: reads, residents, appointments, attendees, events,
+    # audit rows and item results.
+    assert per_chunk() == 13
+    # The same batches again: nothing to write, so a chunk costs only its three reads and its item results.
+    assert per_chunk() == 4
+    # Every item changed: the three reads, the whole rows of what changes, the upsert, events, audit rows and
+    # item results.
+    assert per_chunk(duration=45) == 8
