@@ -103,9 +103,20 @@ def _text(raw, key, max_length=None):
     if "\x00" in value:
         # PostgreSQL text cannot hold NUL, and no partner field has a use for one.
         raise Invalid(f"{key}: must not contain NUL characters.", field=key)
+    if not value.isascii() and _unencodable(value):
+        # JSON may escape a lone surrogate (\ud800); no database stores one.
+        raise Invalid(f"{key}: must be valid Unicode text.", field=key)
     if max_length and len(value) > max_length:
         raise Invalid(f"{key}: at most {max_length} characters.", field=key)
     return value
+
+
+def _unencodable(value):
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _boolean(raw, key):
@@ -392,7 +403,9 @@ def _update_rows(model, rows, fields, now):
     """
     stored = model.objects.in_bulk([row.pk for row in rows])
     for row in rows:
-        instance = stored[row.pk]
+        instance = stored.get(row.pk)
+        if instance is None:
+            continue  # deleted outright since the plan read it: nothing to update, and never re-created
         for name in fields:
             setattr(instance, name, row.values[name])
         instance.updated_at = now
@@ -565,5 +578,6 @@ def _record_results(run, statuses, *, dry_run):
 
 
 def _external_id(value):
-    # A refused item's id is recorded as sent, less any NUL, which PostgreSQL text cannot hold.
-    return "" if value is None else str(value).replace("\x00", "")[:REF_MAX_LENGTH]
+    # A refused item's id is recorded as sent, less any NUL or lone surrogate, which no database text holds.
+    text = "" if value is None else str(value).replace("\x00", "")[:REF_MAX_LENGTH]
+    return text.encode("utf-8", "replace").decode("utf-8")

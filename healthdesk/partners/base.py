@@ -245,6 +245,9 @@ class SharedWindowThrottle(SimpleRateThrottle):
     rewriting it at once lose one of the two requests. The counter expires when its window ends.
     """
 
+    # Not DRF's key: during a rolling deploy, workers still running DRF's throttle keep their lists apart.
+    cache_format = "throttle_%(scope)s_%(ident)s_window"
+
     @property
     def cache(self):
         return caches["shared"]

@@ -3,24 +3,18 @@ list: a bare JSON array, or an array as the last member of a partner's envelope.
 
 import itertools
 
-import orjson
 from django.http import StreamingHttpResponse
-from rest_framework.utils.encoders import JSONEncoder
+
+from healthdesk.partners.renderers import dumps
 
 CURSOR_CHUNK = 2000
-# What orjson cannot write itself (Decimal, lazy translations, …), as DRF's JSON renderer writes it.
-_fallback = JSONEncoder().default
 _NONE = object()
-
-
-def dumps(value):
-    return orjson.dumps(value, default=_fallback)
 
 
 def stream_json(rows, *, envelope=None, key=None, chunk_rows=1000):
     """`[row, …]`, or with `envelope` the envelope's members followed by `"<key>": [row, …]`; each batch of
-    `chunk_rows` rows is written by one orjson call. The first row is read at once, so a query that fails does
-    so inside the view and is answered in the partner's error shape, not as a cut-off body."""
+    `chunk_rows` rows is written by one `dumps` call (DRF's JSON, by orjson). The first row is read at once, so a
+    query that fails does so inside the view and is answered in the partner's error shape, not as a cut-off body."""
     rows = iter(rows)
     first = next(rows, _NONE)
     if first is not _NONE:

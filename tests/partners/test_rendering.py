@@ -156,3 +156,10 @@ def test_a_child_with_its_own_shape_still_renders_itself():
             return {"wrapped": super().to_representation(row)}
 
     assert Shaped([Row(name="x")], many=True).data == [{"wrapped": {"name": "x"}}]
+
+
+def test_a_lone_surrogate_echoed_from_a_request_is_written_as_its_escape():
+    # DRF itself fails to encode it; the document stays valid JSON and reads back as the same string.
+    body = fast({"id": "bad-\ud800"})
+    assert body == b'{"id":"bad-\\ud800"}'
+    assert json.loads(body) == {"id": "bad-\ud800"}

@@ -1,5 +1,6 @@
 """POST /io/syncAppointments: the document's examples, matching, per-item failures, auth and limits."""
 
+import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -270,3 +271,18 @@ def test_query_count_is_bulk_not_per_item(sync):
     assert resync <= small + 1000 // 6
     # 1 000 unchanged items cost no more than 10 new ones: reading, comparing, no per-item writes.
     assert unchanged <= small
+
+
+def test_a_lone_surrogate_fails_its_item_alone_and_the_run_is_recorded(sync, vendor):
+    # JSON may escape half a surrogate pair (\ud800); no database can store it (found by the sync review).
+    good = json.dumps(item("ok-1"))
+    bad_text = json.dumps(item("bad-1", summary="TEXT")).replace('"TEXT"', '"x\\ud800y"')
+    bad_id = json.dumps(item("ID")).replace('"id": "ID"', '"id": "bad-\\ud800"')
+    auth = json.dumps(vendor.auth())
+    before = counts()
+    result = statuses(sync(None, raw=f'{{"appointments": [{good}, {bad_text}, {bad_id}], "auth": {auth}}}'))
+    assert [s["success"] for s in result] == [True, False, False]
+    assert result[1]["message"] == "summary: must be valid Unicode text."
+    assert result[2]["message"] == "id: must be valid Unicode text."
+    assert SyncItemResult.objects.filter(outcome="failed").count() == 2
+    assert counts()["Appointment"] == before["Appointment"] + 1
