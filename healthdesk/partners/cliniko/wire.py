@@ -81,10 +81,10 @@ def offset_window(queryset, offset, per_page, total):
 def paginated_response(request, queryset, key, serializer_class, context, order):
     """The list envelope: `{key: [...], "total_entries": n, "links": {self, next?, previous?}}`.
 
-    A fixed number of queries whatever the page: an exact COUNT, the page's ids, then its rows (with the
-    queryset's prefetches). Fetching ids first lets a deep page walk an index alone, never the table, from the
-    nearer end; a `next` link carries the last row's sort values (`after`) so following it seeks instead of
-    counting past an OFFSET.
+    A fixed number of queries whatever the length: an exact COUNT, then the page's rows (with the queryset's
+    prefetches). A page past the first reads its ids first, so the OFFSET walks an index alone, never the table,
+    and from the nearer end; a `next` link carries the last row's sort values (`after`) so following it seeks
+    straight to its rows instead of counting past an OFFSET.
     """
     params = request.query_params
     page, per_page = filters.page_params(params)
@@ -93,21 +93,22 @@ def paginated_response(request, queryset, key, serializer_class, context, order)
     if after and seek is None:
         raise filters.BadQuery("Invalid after: this sort cannot be continued; use page instead.")
     total = queryset.count()
-    backwards = False
-    if after:
-        window = queryset.filter(filters.seek_condition(seek, after))[:per_page]
+    offset = (page - 1) * per_page
+    if after or offset == 0:
+        # A seek, or the first page, starts where the sort's index starts: its rows are read at once.
+        window = queryset.filter(filters.seek_condition(seek, after)) if after else queryset
+        rows = list(dict.fromkeys(window[:per_page]))
     else:
-        window, backwards = offset_window(queryset, (page - 1) * per_page, per_page, total)
-    names = [field.attname for field, _ in seek or ()]
-    keys = list(window.values_list("pk", *names))
-    if backwards:
-        keys.reverse()
-    ids = [row[0] for row in keys]
-    by_pk = {row.pk: row for row in queryset.filter(pk__in=ids)} if ids else {}
-    rows = [by_pk[pk] for pk in dict.fromkeys(ids)]
+        window, backwards = offset_window(queryset, offset, per_page, total)
+        ids = list(window.values_list("pk", flat=True))
+        if backwards:
+            ids.reverse()
+        by_pk = {row.pk: row for row in queryset.filter(pk__in=ids)} if ids else {}
+        rows = [by_pk[pk] for pk in dict.fromkeys(ids)]
     links = {"self": page_url(request, page, after)}
-    if len(ids) == per_page and page * per_page < total:
-        links["next"] = page_url(request, page + 1, filters.encode_after(keys[-1][1:]) if seek else None)
+    if len(rows) == per_page and page * per_page < total:
+        after_last = filters.encode_after([getattr(rows[-1], field.attname) for field, _ in seek]) if seek else None
+        links["next"] = page_url(request, page + 1, after_last)
     if page > 1:
         links["previous"] = page_url(request, page - 1)
     data = serializer_class(rows, many=True, context=context).data

@@ -11,7 +11,7 @@ from healthdesk.partners.updox.serializers import (
     AppointmentsSyncOutput,
     AppointmentsSyncRequest,
     UpdoxErrorOutput,
-    item_statuses,
+    UpdoxItemStatusOutput,
 )
 from healthdesk.partners.updox.wire import UPDOX, success_body
 from sync import services as sync_services
@@ -93,4 +93,4 @@ class UpdoxAppointmentsSync(UpdoxView):
             organisation=self.organisation, actor=self.actor, system=UPDOX.name,
             items=data.validated_data["appointments"],
         )
-        return Response(success_body(item_statuses(report.statuses)))
+        return Response(success_body(UpdoxItemStatusOutput(report.statuses, many=True).data))
