@@ -41,6 +41,14 @@ def stream_json(rows, *, envelope=None, key=None, chunk_rows=1000):
     return StreamingHttpResponse(chunks(), content_type="application/json")
 
 
+def serialized(rows, serializer_class, *, context, chunk_rows=CURSOR_CHUNK):
+    """Each row as `serializer_class(many=True)` renders it, a chunk of rows at a time: a list of any length keeps
+    its serializer as the one description of a row, with memory for one chunk."""
+    rows = iter(rows)
+    while batch := list(itertools.islice(rows, chunk_rows)):
+        yield from serializer_class(batch, many=True, context=context).data
+
+
 def beside(parents, pairs):
     """Each parent row (ordered by id) with the child ids of the (parent id, child id) pairs (ordered the same
     way): a merge of two cursors, so children cost one query, not one per chunk or row."""

@@ -44,3 +44,35 @@ def test_the_first_row_is_read_before_the_response_exists():
 
     with pytest.raises(OverflowError):
         stream_json(failing())
+
+
+@pytest.mark.parametrize("count", [0, 1, 4, 5, 11])
+def test_serialized_rows_come_a_chunk_at_a_time_as_the_serializer_renders_them(count):
+    from rest_framework import serializers
+
+    from healthdesk.partners.serializers import OutputSerializer
+    from healthdesk.partners.streaming import serialized
+
+    class Row(OutputSerializer):
+        n = serializers.IntegerField()
+        label = serializers.SerializerMethodField()
+
+        def get_label(self, row) -> str:
+            return f"{self.context['prefix']}{row['n']}"
+
+    pulled = []
+
+    def source():
+        for n in range(count):
+            pulled.append(n)
+            yield {"n": n}
+
+    rows = serialized(source(), Row, context={"prefix": "#"}, chunk_rows=4)
+    if count:
+        assert next(rows) == {"n": 0, "label": "#0"}
+        assert len(pulled) == min(count, 4)  # one chunk read, not the whole list
+        rest = list(rows)
+    else:
+        rest = list(rows)
+    expected = Row([{"n": n} for n in range(count)], many=True, context={"prefix": "#"}).data
+    assert ([expected[0]] if count else []) + rest == expected

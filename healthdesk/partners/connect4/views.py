@@ -17,7 +17,7 @@ from healthdesk.partners.connect4 import serializers as io
 from healthdesk.partners.connect4.auth import Connect4Authentication, Connect4KeyPairAuthentication
 from healthdesk.partners.connect4.wire import CONNECT4, RENDERERS, Connect4ContentNegotiation
 from healthdesk.partners.paging import page_of
-from healthdesk.partners.streaming import CURSOR_CHUNK, stream_json
+from healthdesk.partners.streaming import CURSOR_CHUNK, serialized, stream_json
 from tickets import selectors as ticket_selectors
 from tickets import services as ticket_services
 
@@ -190,8 +190,13 @@ class Connect4Tickets(Connect4View):
         if "page" in params:
             tickets, next_page = page_of(tickets, page=params["page"], per_page=params["per_page"])
             body.update(page=params["page"], per_page=params["per_page"], next_page=next_page)
-        body["ticket"] = io.TicketOut(tickets, many=True, context=context).data
-        return Response(body)
+            rows = io.TicketOut(tickets, many=True, context=context).data
+        else:
+            # The documented list is every ticket of the provider: rendered a cursor's chunk at a time.
+            rows = serialized(tickets.iterator(chunk_size=CURSOR_CHUNK), io.TicketOut, context=context)
+        if request.accepted_renderer.format != "json":
+            return Response({**body, "ticket": list(rows)})
+        return stream_json(rows, envelope=body, key="ticket")
 
 
 @connect4_schema(
