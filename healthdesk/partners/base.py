@@ -240,9 +240,10 @@ class SharedWindowThrottle(SimpleRateThrottle):
     the database) so that every worker process counts together: a per-process count lets workers × the limit
     through.
 
-    One counter per client and window, raised with the cache's atomic add/incr, instead of DRF's list of
-    timestamps: that list is read and rewritten whole on every request (up to `rate` entries), and two workers
-    rewriting it at once lose one of the two requests. The counter expires when its window ends.
+    One counter per client and window, raised with the cache's incr/add (atomic in Redis, as production runs;
+    the database cache's incr is a read and a write), instead of DRF's list of timestamps: that list is read
+    and rewritten whole on every request (up to `rate` entries), and two workers rewriting it at once lose one
+    of the two requests. The counter expires when its window ends.
     """
 
     # Not DRF's key: during a rolling deploy, workers still running DRF's throttle keep their lists apart.

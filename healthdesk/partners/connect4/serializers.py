@@ -108,7 +108,6 @@ class ResidentOut(Connect4Serializer):
         return resident.updated_by_id or 0
 
 
-
 # all_residents streams up to a whole provider's residents, where a serializer per row costs a quarter of a
 # millisecond: rows are read as plain values and shaped by resident_row, which gives exactly what ResidentOut
 # gives (a test compares the two) and stays the only shape at run time; ResidentOut documents it.
@@ -142,6 +141,7 @@ def resident_row(values, zone):
         "creator_id": v["created_by_id"] or 0, "updater_id": v["updated_by_id"] or 0,
         "created_at": format_datetime(v["created_at"], zone), "updated_at": format_datetime(v["updated_at"], zone),
     }
+
 
 class CategoryOut(Connect4Serializer):
     id = serializers.IntegerField()
