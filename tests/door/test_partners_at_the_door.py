@@ -1,0 +1,38 @@
+"""Each partner's first call as its document spells it, over real HTTP to gunicorn with production settings."""
+
+import base64
+
+from tests.door.harness import FORWARDED_HTTPS, request
+
+
+def test_connect4_authorize_with_underscore_headers(door_site, door_server):
+    client = door_site.clients["sunny-meadows"]
+    headers = {**FORWARDED_HTTPS, "api_key": client.key, "api_secret": client.secret}
+    answer = request("POST", door_server.url + "/api/authorize", headers=headers)
+    assert answer.status == 200, answer.body
+    assert answer.json()["status"] is True
+    token = answer.json()["access_token"]
+    listed = request("GET", f"{door_server.url}/api/{token}/all_residents", headers=headers)
+    assert listed.status == 200, listed.body
+    assert listed.json()["status"] is True
+
+
+def test_cliniko_basic_auth_and_user_agent(door_site, door_server):
+    client = door_site.clients["sunny-meadows"]
+    basic = base64.b64encode(f"{client.secret}:".encode()).decode()
+    headers = {
+        **FORWARDED_HTTPS,
+        "Authorization": f"Basic {basic}",
+        "User-Agent": "door test (ops@example.org)",
+        "Accept": "application/json",
+    }
+    answer = request("GET", door_server.url + "/v1/attendees", headers=headers)
+    assert answer.status == 200, answer.body
+    assert answer.json()["attendees"] == []
+    assert answer.json()["total_entries"] == 0
+
+
+def test_plain_http_is_redirected_to_https(door_server):
+    answer = request("GET", door_server.url + "/admin/login/")
+    assert answer.status == 301
+    assert answer.headers["location"].startswith("https://")
