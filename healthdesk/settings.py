@@ -124,7 +124,19 @@ def database_from_url(url):
     else:
         config["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
         config["CONN_HEALTH_CHECKS"] = True
+        if DATABASE_POOL_MODE == "transaction":
+            # PgBouncer in transaction mode hands each transaction any server connection: a cursor held across
+            # transactions (the streamed lists' server-side cursors) or a statement psycopg prepared on one
+            # connection is not on the next. Streamed lists then fetch client-side, a chunk at a time.
+            config["DISABLE_SERVER_SIDE_CURSORS"] = True
+            config["OPTIONS"] = {**config.get("OPTIONS", {}), "prepare_threshold": None}
     return config
+
+
+# `transaction` when DATABASE_URL points at PgBouncer with pool_mode = transaction (deploy/SCALING.md).
+DATABASE_POOL_MODE = os.environ.get("DATABASE_POOL_MODE", "session").strip().lower()
+if DATABASE_POOL_MODE not in {"session", "transaction"}:
+    raise ImproperlyConfigured("DATABASE_POOL_MODE must be 'session' or 'transaction'.")
 
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -132,6 +144,13 @@ if not DATABASE_URL:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASE_URL = f"sqlite:///{VAR_DIR / 'healthdesk.sqlite3'}"
 DATABASES = {"default": database_from_url(DATABASE_URL)}
+# A PostgreSQL streaming replica for reads; each request still reads its own writes (healthdesk.db_routing).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+HEALTHDESK_REPLICA_PIN_SECONDS = env_int("HEALTHDESK_REPLICA_PIN_SECONDS", 5)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {**database_from_url(DATABASE_REPLICA_URL), "TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["healthdesk.db_routing.ReplicaRouter"]
+    MIDDLEWARE.insert(1, "healthdesk.db_routing.ReadYourWritesMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate limits must be counted across every worker process: a local-memory cache counts per process (a 10/min

@@ -150,10 +150,13 @@ def _postgres_database(base_url):
     return urllib.parse.urlunsplit(parts._replace(path=f"/{name}")), drop
 
 
-def provision(organisations=("sunny-meadows", "oak-lodge"), **extra_env):
-    """Migrate a new database with production settings and issue each organisation an API client."""
+def provision(organisations=("sunny-meadows", "oak-lodge"), *, postgres_server=None, **extra_env):
+    """Migrate a new database with production settings and issue each organisation an API client.
+
+    The database is made on `postgres_server` (a URL) when given, else on the suite's PostgreSQL server when the
+    suite runs on one, else it is an SQLite file."""
     var_dir = Path(tempfile.mkdtemp(prefix="healthdesk-door-"))
-    suite_url = os.environ.get("DATABASE_URL", "")
+    suite_url = postgres_server or os.environ.get("DATABASE_URL", "")
     drop = None
     if suite_url.startswith(("postgres://", "postgresql://")):
         database_url, drop = _postgres_database(suite_url)
