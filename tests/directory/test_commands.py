@@ -36,7 +36,7 @@ def test_create_organisation_and_a_client_whose_json_credentials_work():
 
 def test_bad_arguments_are_command_errors():
     with pytest.raises(CommandError):
-        run("create_organisation", "Bad Slug", "--name", "x")
+        run("create_organisation", "Bad Slug", "--name", "x", "--time-zone", "Europe/Amsterdam")
     with pytest.raises(CommandError):
         run("create_organisation", "fine", "--name", "x", "--time-zone", "Mars/Olympus")
     with pytest.raises(CommandError):
@@ -69,3 +69,18 @@ def test_seed_demo_is_safe_to_run_twice():
 def test_seed_demo_json_credentials_authenticate():
     payload = json.loads(run("seed_demo", "--json"))
     assert services.api_client_authenticate(secret=payload["secret"]).organisation.slug == "demo"
+    assert payload["created"] is True and payload["login"]["users"] == ["admin", "frontdesk"]
+
+
+def test_seed_demo_json_on_a_seeded_database_is_still_one_json_object():
+    run("seed_demo")
+    for args in (("seed_demo", "--json"), ("seed_demo", "--json", "--if-empty")):
+        payload = json.loads(run(*args))
+        assert payload["created"] is False and payload["organisation"] == "demo"
+        assert "secret" not in payload, "only the secret's digest is kept, so it cannot be shown again"
+
+
+def test_create_organisation_requires_its_time_zone():
+    with pytest.raises(CommandError, match="--time-zone"):
+        run("create_organisation", "riverside", "--name", "Riverside")
+    assert not Organisation.objects.filter(slug="riverside").exists()

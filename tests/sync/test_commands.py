@@ -33,29 +33,43 @@ def sync(*args):
     return out.getvalue()
 
 
+def sync_with_failures(*args):
+    """The output of a run in which some items failed; the command must exit non-zero for cron to see it."""
+    out = StringIO()
+    with pytest.raises(CommandError, match="1 of 3 items failed") as failed:
+        call_command("sync_appointments", *args, stdout=out)
+    assert failed.value.returncode == 1
+    return out.getvalue()
+
+
 def test_imports_a_file_and_prints_a_summary(tmp_path, tenant):
-    output = sync(tenant.organisation.slug, batch_file(tmp_path, items()))
+    output = sync_with_failures(tenant.organisation.slug, batch_file(tmp_path, items()))
     assert "3 received, 2 created, 0 updated, 0 unchanged, 1 failed" in output
-    assert "item 2 (id 3): date:" in output
+    assert "item 3 (id 3): date:" in output, "items are numbered from 1, as a person counts them"
     assert Appointment.objects.filter(organisation=tenant.organisation, source_system="updox").count() == 2
     assert ResidentIdentifier.objects.filter(system="updox", value="789").get().resident.created_via == (
         "sync_appointments"
     )
     run = SyncRun.objects.get()
     assert (run.channel, run.client, run.dry_run) == ("sync_appointments", None, False)
-    output = sync(tenant.organisation.slug, batch_file(tmp_path, items(), wrap=False))
+    output = sync_with_failures(tenant.organisation.slug, batch_file(tmp_path, items(), wrap=False))
     assert "2 unchanged, 1 failed" in output
 
 
 def test_dry_run_writes_no_appointments(tmp_path, tenant):
-    output = sync(tenant.organisation.slug, batch_file(tmp_path, items()), "--dry-run")
+    output = sync_with_failures(tenant.organisation.slug, batch_file(tmp_path, items()), "--dry-run")
     assert output.startswith("Dry run, nothing written: 3 received, 2 created")
     assert Appointment.objects.count() == 0
     assert SyncRun.objects.get().dry_run is True
 
 
+def test_a_run_without_failures_exits_zero(tmp_path, tenant):
+    output = sync(tenant.organisation.slug, batch_file(tmp_path, items()[:2]))
+    assert "2 received, 2 created, 0 updated, 0 unchanged, 0 failed" in output
+
+
 def test_run_is_recorded_for_a_granted_client(tmp_path, tenant):
-    sync(tenant.organisation.slug, batch_file(tmp_path, items()), "--client", tenant.key)
+    sync_with_failures(tenant.organisation.slug, batch_file(tmp_path, items()), "--client", tenant.key)
     assert SyncRun.objects.get().client == tenant.client
 
 

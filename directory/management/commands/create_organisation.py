@@ -10,7 +10,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("slug", help="Short id; the Updox accountId and support account_id.")
         parser.add_argument("--name", required=True)
-        parser.add_argument("--time-zone", default="UTC", help="IANA zone dates are shown in, e.g. Europe/Amsterdam.")
+        # Required: "due today", reminders and every partner date are computed in it, and UTC is no care home's zone.
+        parser.add_argument(
+            "--time-zone", required=True, help="IANA zone the organisation works in, e.g. Europe/Amsterdam."
+        )
 
     def handle(self, *args, slug, name, time_zone, **options):
         try:

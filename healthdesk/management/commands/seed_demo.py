@@ -46,28 +46,27 @@ class Command(BaseCommand):
 
     def handle(self, *args, if_empty=False, json=False, **options):
         if if_empty and Organisation.objects.exists():
-            self.stdout.write("Database already has data; demo seeding skipped.")
-            self._print_login()
-            return
+            return self._report("Database already has data; demo seeding skipped.", json=json)
         if Organisation.objects.filter(slug=DEMO_SLUG).exists():
-            self.stdout.write("Demo organisation already present; nothing to do.")
-            self._print_login()
-            return
+            return self._report("Demo organisation already present; nothing to do.", json=json)
         random.seed(20161122)
         with transaction.atomic():
             issued = self._seed()
+        return self._report("Demo data created.", json=json, issued=issued)
+
+    def _report(self, outcome, *, json, issued=None):
+        """One JSON object with --json (the secret only when just issued: only its digest is kept), else text."""
+        login = {"url": "http://127.0.0.1:8000/admin/", "users": ["admin", "frontdesk"], "password": DEMO_PASSWORD}
         if json:
-            payload = {"organisation": DEMO_SLUG, "key": issued.client.key, "secret": issued.secret}
+            payload = {"organisation": DEMO_SLUG, "created": issued is not None, "login": login}
+            if issued is not None:
+                payload |= {"key": issued.client.key, "secret": issued.secret}
             self.stdout.write(jsonlib.dumps(payload))
             return
-        self.stdout.write(self.style.SUCCESS("Demo data created."))
-        self.stdout.write(f"API client: key {issued.client.key}  secret {issued.secret}  (shown once)")
-        self._print_login()
-
-    def _print_login(self):
-        self.stdout.write(
-            f"Admin login: http://127.0.0.1:8000/admin/  user 'admin' or 'frontdesk', password '{DEMO_PASSWORD}'"
-        )
+        self.stdout.write(self.style.SUCCESS(outcome) if issued else outcome)
+        if issued is not None:
+            self.stdout.write(f"API client: key {issued.client.key}  secret {issued.secret}  (shown once)")
+        self.stdout.write(f"Admin login: {login['url']}  user 'admin' or 'frontdesk', password '{DEMO_PASSWORD}'")
 
     def _seed(self):
         organisation = organisation_onboard(slug=DEMO_SLUG, name="Demo Care", time_zone="Europe/Amsterdam")

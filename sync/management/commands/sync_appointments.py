@@ -47,6 +47,9 @@ class Command(BaseCommand):
                 progress=bar.update,
             )
         self._summary(report)
+        if report.run.failed:
+            # cron and scripts see the failure in the exit status; the run and its good items are kept.
+            raise CommandError(f"{report.run.failed} of {report.run.received} items failed.")
 
     def _read(self, path):
         try:
@@ -70,7 +73,7 @@ class Command(BaseCommand):
         )
         failures = [s for s in report.statuses if s.outcome == ItemOutcome.FAILED]
         for status in failures[:SHOWN_FAILURES]:
-            line = f"  item {status.position} (id {status.external_id}): {status.message}"
+            line = f"  item {status.position + 1} (id {status.external_id}): {status.message}"
             self.stdout.write(self.style.WARNING(line))
         if len(failures) > SHOWN_FAILURES:
             self.stdout.write(f"  … and {len(failures) - SHOWN_FAILURES} more failures; see the run in the admin.")
