@@ -162,8 +162,14 @@ class TicketAdmin(OrganisationScopedAdmin):
         writer = csv.writer(response)
         writer.writerow(["id", "title", "status", "priority", "resident", "assignee", "due_at", "created_at"])
         for t in queryset.select_related("resident", "assignee").iterator(chunk_size=2000):
-            writer.writerow([t.pk, t.title, t.status, t.priority, t.resident, t.assignee or "", t.due_at, t.created_at])
+            writer.writerow([t.pk, t.title, t.status, t.priority, t.resident, t.assignee or "", local(t.due_at),
+                             local(t.created_at)])
         return response
+
+
+def local(moment):
+    """A time as the staff member reads it: in the organisation's zone (activated per request), with its offset."""
+    return timezone.localtime(moment).isoformat(timespec="minutes") if moment else ""
 
 
 @admin.register(TicketEvent)
