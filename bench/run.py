@@ -59,12 +59,17 @@ def cliniko_headers(c):
     return {"Authorization": f"Basic {basic}", "User-Agent": "bench (bench@example.com)", "Accept": "application/json"}
 
 
+def fhir_headers(c):
+    return {"Authorization": f"Bearer {c['secret']}", "Accept": "application/fhir+json"}
+
+
 def admin_headers(c):
     return {"Cookie": c["admin_cookie"]} if c.get("admin_cookie") else {}
 
 
 # The scenarios: name, partner, method, path template, headers, baseline (table, query) and the page it reads.
-# Path values: {token} Connect4 access token, {ticket_id} {patient_id} {updated_after} {deep_page} from the seed.
+# Path values: {token} Connect4 access token, {ticket_id} {patient_id} {updated_after} {deep_page}
+# {deep_resident_id} from the seed.
 SCENARIOS = [
     {"name": "healthz", "group": "plumbing", "path": "/healthz", "baseline": None},
     {"name": "connect4 tickets", "group": "connect4", "path": "/api/{token}/tickets?page=1&per_page=100",
@@ -113,6 +118,13 @@ SCENARIOS = [
          "path": "/io/syncAppointments", "method": "POST", "baseline": None}
         for size in (1_000, 10_000) for phase in ("new", "again")
     ],
+    # FHIR pages by id after a cursor: the 90 %-deep page must cost what the first costs, at any scale.
+    {"name": "fhir Patient page 1", "group": "fhir", "path": "/fhir/Patient?_count=50", "headers": fhir_headers,
+     "baseline": ("residents_any", {"limit": 50})},
+    {"name": "fhir Patient 90% deep", "group": "fhir", "path": "/fhir/Patient?_count=50&_cursor={deep_resident_id}",
+     "headers": fhir_headers, "baseline": ("residents_any_after", {"limit": 50, "after": "{deep_resident_id}"})},
+    {"name": "fhir Appointment page 1", "group": "fhir", "path": "/fhir/Appointment?_count=50",
+     "headers": fhir_headers, "baseline": ("appointments", {"limit": 50})},
     {"name": "admin ticket changelist", "group": "admin", "path": "/admin/tickets/ticket/", "headers": admin_headers,
      "baseline": ("tickets_all", {"limit": 100})},
 ]

@@ -370,6 +370,8 @@ def seed(plan, writer):
         "samples": {
             "ticket_id": ticket_start + 1 + plan.tickets // 2,  # odd index: a bench-organisation ticket
             "patient_id": sample_resident,
+            # 90 % into the bench organisation's residents: where a FHIR `next` link's cursor lands deep in a list.
+            "deep_resident_id": resident_for(0, resident_ranges[0][1] * 9 // 10),
             "updated_after": (anchor - timedelta(days=7)).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "updox_patient_ids": identifiers,
         },

@@ -42,6 +42,10 @@ TABLES = {
     # The order and filter of directory.selectors.resident_list, which Connect4 and Webcamconsult list.
     "residents": "SELECT * FROM directory_resident WHERE organisation_id = %(org)s AND archived_at IS NULL "
     f"ORDER BY id {PAGE}",
+    # FHIR's Patient list: archived residents too (active: false), by id after a cursor.
+    "residents_any": f"SELECT * FROM directory_resident WHERE organisation_id = %(org)s ORDER BY id {PAGE}",
+    "residents_any_after": "SELECT * FROM directory_resident WHERE organisation_id = %(org)s AND id > %(after)s "
+    "ORDER BY id LIMIT %(limit)s",
     "appointments": "SELECT * FROM scheduling_appointment WHERE organisation_id = %(org)s AND deleted_at IS NULL "
     f"ORDER BY starts_at, id {PAGE}",
     # The whole lists the unpaged endpoints stream: no LIMIT, read through a server-side cursor.
@@ -73,6 +77,7 @@ def baseline(request, table):
         "offset": int(query.get("offset", 0)),
         "id": int(query.get("id", 0)),
         "patient": int(query.get("patient", 0)),
+        "after": int(query.get("after", 0)),
         "updated_after": query.get("updated_after", "1970-01-01T00:00:00Z"),
         "now": now,
         "today": today,

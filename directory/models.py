@@ -31,6 +31,7 @@ class Organisation(models.Model):
     due_hours_high = models.PositiveIntegerField(default=8)
     due_hours_urgent = models.PositiveIntegerField(default=4)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
@@ -88,6 +89,7 @@ class User(AbstractUser):
 class Division(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="divisions")
     name = models.CharField(max_length=200)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]

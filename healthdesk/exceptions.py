@@ -26,6 +26,13 @@ class NotFound(DomainError):
     default_message = "Not found."
 
 
+class Gone(NotFound):
+    """The object was this organisation's and has been deleted (kept, soft-deleted): an API that distinguishes
+    deleted from unknown answers 410, any other treats it as not found."""
+
+    default_message = "Deleted."
+
+
 class Invalid(DomainError):
     """A value breaks a rule; `field` names the offending input."""
 

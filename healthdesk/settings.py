@@ -264,7 +264,7 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "healthdesk partner APIs",
-    "DESCRIPTION": "Five partner APIs over one schema: connect4, webcamconsult, updox, support, cliniko.",
+    "DESCRIPTION": "Six partner APIs over one schema: connect4, webcamconsult, updox, support, cliniko, and FHIR R4.",
     "VERSION": "1.0.0",
     # OpenAPI 3.1 schemas are JSON Schema: the contract tests and fuzzers validate against them directly.
     "OAS_VERSION": "3.1.0",
@@ -286,6 +286,8 @@ SPECTACULAR_SETTINGS = {
         {"name": "updox", "description": "Updox AppointmentsSync (updox-appointments-sync.txt)."},
         {"name": "support", "description": "Support tickets API v1 (support-tickets-v1.txt)."},
         {"name": "cliniko", "description": "Cliniko attendees and linked resources (cliniko-attendees.md)."},
+        {"name": "fhir", "description": "HL7 FHIR R4 read and search: Patient, Practitioner, Organization, "
+         "Appointment (healthdesk/partners/fhir/COMPATIBILITY.md)."},
     ],
 }
 

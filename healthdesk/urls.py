@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("healthdesk.partners.webcamconsult.urls")),
     path("", include("healthdesk.partners.cliniko.urls")),
     path("", include("healthdesk.partners.connect4.urls")),
+    path("", include("healthdesk.partners.fhir.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.health, name="health"),
     # API documentation, assets served locally (drf-spectacular-sidecar); no partner owns these paths.

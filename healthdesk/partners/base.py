@@ -75,6 +75,8 @@ def _first_error(detail, path=()):
 
 def classify(exc):
     """Turn any exception into a Problem; the one place where failures get their status."""
+    if isinstance(exc, domain.Gone):
+        return Problem(410, "gone", exc.message, exc.field)
     if isinstance(exc, domain.NotFound):
         return Problem(404, "not_found", exc.message, exc.field)
     if isinstance(exc, domain.Invalid):

@@ -12,7 +12,9 @@ def test_schema_is_served_as_json_and_yaml(client):
     assert response.status_code == 200
     schema = response.json()
     assert schema["openapi"].startswith("3.")
-    assert {tag["name"] for tag in schema["tags"]} == {"connect4", "webcamconsult", "updox", "support", "cliniko"}
+    assert {tag["name"] for tag in schema["tags"]} == {
+        "connect4", "webcamconsult", "updox", "support", "cliniko", "fhir"
+    }
     assert client.get("/openapi.yaml").content.startswith(b"openapi: 3.")
 
 

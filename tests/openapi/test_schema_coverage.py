@@ -27,7 +27,7 @@ def test_every_partner_view_has_operations_in_the_schema(schema):
 
 
 def test_every_operation_carries_exactly_one_partner_tag(schema):
-    partners = {"connect4", "webcamconsult", "updox", "support", "cliniko"}
+    partners = {"connect4", "webcamconsult", "updox", "support", "cliniko", "fhir"}
     for path, method, operation in operations(schema):
         assert len(set(operation.get("tags", [])) & partners) == 1, (method, path)
 

@@ -94,6 +94,8 @@ def b_request(partner, b, method, path, body):
         headers["HTTP_USER_AGENT"] = "isolation matrix (security@example.com)"
     elif partner == "connect4":
         headers.update(HTTP_API_KEY=b.key, HTTP_API_SECRET=b.secret)
+    elif partner == "fhir":
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {b.secret}"
     elif partner == "updox":
         data["auth"] = {"applicationId": b.key, "applicationPassword": b.secret, "accountId": b.organisation.slug}
     else:
