@@ -271,6 +271,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "healthdesk.partners.openapi.add_plumbing_responses",
+        "healthdesk.partners.openapi.json_request_bodies",
         "healthdesk.partners.cliniko.openapi.bookings_any_of",
     ],
     "SERVE_INCLUDE_SCHEMA": False,

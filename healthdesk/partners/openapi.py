@@ -35,3 +35,16 @@ def add_plumbing_responses(result, generator, request, public):
                     code, {"description": description, "content": {"application/json": {"schema": schema}}}
                 )
     return result
+
+
+def json_request_bodies(result, generator, request, public):
+    """Postprocessing hook: request bodies documented as JSON only. The views also parse the form encodings some
+    documents show, but a body offered in three content types makes client generators write modules that do not
+    import (openapi-python-client); the compatibility notes say which endpoints take forms."""
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            content = operation.get("requestBody", {}).get("content", {}) if isinstance(operation, dict) else {}
+            if "application/json" in content:
+                for media_type in [m for m in content if m != "application/json"]:
+                    del content[media_type]
+    return result

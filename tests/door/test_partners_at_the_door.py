@@ -28,8 +28,9 @@ def test_cliniko_basic_auth_and_user_agent(door_site, door_server):
     }
     answer = request("GET", door_server.url + "/v1/attendees", headers=headers)
     assert answer.status == 200, answer.body
-    assert answer.json()["attendees"] == []
-    assert answer.json()["total_entries"] == 0
+    listed = answer.json()  # other door tests share the site: whatever it holds, in Cliniko's list shape
+    assert isinstance(listed["attendees"], list) and listed["total_entries"] == len(listed["attendees"])
+    assert listed["links"]["self"].startswith("https://")
 
 
 def test_plain_http_is_redirected_to_https(door_server):

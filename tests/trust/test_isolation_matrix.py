@@ -127,6 +127,8 @@ def fill(param, world, value):
         return "unresolved"
     if param in ("assigned_admin", "admin"):
         return world["usernames"][0]
+    if param == "dontShowToUser":
+        return "0"
     return value
 
 
@@ -219,7 +221,7 @@ def test_the_matrix_detects_a_leak(world):
 
 
 def test_every_partner_route_has_a_filler_for_each_parameter(world):
-    known = {"access_token", "status", "assigned_admin", "admin"}
+    known = {"access_token", "status", "assigned_admin", "admin", "dontShowToUser"}
     for route, _callback in partner_routes():
         for name in route_params(route):
             assert name in known or name.endswith(("id", "Id", "pk")), (route, name)

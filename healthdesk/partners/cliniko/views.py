@@ -124,10 +124,9 @@ ERRORS = {
     429: OpenApiResponse(MESSAGE, description="Rate limit; see X-RateLimit-Reset and Retry-After."),
 }
 WRITE_ERRORS = {**ERRORS, 422: OpenApiResponse(VALIDATION, description="Validation Failed.")}
-ID = OpenApiParameter("pk", int, OpenApiParameter.PATH, description="The record's id.")
+ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The record's id.")
 LIST_PARAMETERS = [
     OpenApiParameter("q[]", str, many=True, description="Filters `field:OPvalue`, ANDed, e.g. `patient_id:=7`."),
-    OpenApiParameter("q", str, description="A single filter (the last `q` wins; prefer `q[]`)."),
     OpenApiParameter("sort", str, description="`field[:desc],…`; default `created_at`."),
     OpenApiParameter("order", str, enum=["asc", "desc"], description="Legacy global direction."),
     OpenApiParameter("page", int, description="Page number, from 1."),

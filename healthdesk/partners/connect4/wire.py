@@ -13,7 +13,7 @@ from healthdesk.partners.renderers import FastJSONRenderer
 class Connect4Partner(Partner):
     name = "connect4"
     # The support API lives under /api/v1/; every other /api/ path is Connect4's.
-    path_pattern = r"^/api/(?!v1/)"
+    path_pattern = r"^/api/(?!v1/|io/)"
     error_component = "Connect4ErrorEnvelope"
 
     def problem_body(self, problem, request=None):

@@ -180,6 +180,15 @@ class TicketDetails(serializers.Serializer):
         return assigned_to(ticket)
 
 
+class RequesterViewInput(serializers.Serializer):
+    """`1` leaves out the messages not shown to the requester (internal notes); `0` gives the whole thread."""
+
+    dontShowToUser = serializers.ChoiceField(choices=["0", "1"])  # noqa: N815
+
+    def to_internal_value(self, data):
+        return {"dontShowToUser": super().to_internal_value(data)["dontShowToUser"] == "1"}
+
+
 class TicketDetailMessage(serializers.Serializer):
     """get_ticket_details' `message`: the whole conversation and the ticket's state."""
 

@@ -19,6 +19,12 @@ urlpatterns = [
     path(
         "api/v1/get_ticket_details/<str:ticketId>", views.SupportGetTicketDetails.as_view(), name="get_ticket_details"
     ),
+    # What support-API clients in the field ask: the conversation as the requester sees it when the flag is 1.
+    path(
+        "api/v1/get_ticket_details/<str:ticketId>/<str:dontShowToUser>",
+        views.SupportGetTicketDetailsForRequester.as_view(),
+        name="get_ticket_details",
+    ),
     path("api/v1/close_ticket/<str:ticketId>", views.SupportCloseTicket.as_view(), name="close_ticket"),
     path("api/v1/assign_ticket_to_admin", views.SupportAssignTicketToAdmin.as_view(), name="assign_ticket_to_admin"),
     path("api/v1/reopen_ticket", views.SupportReopenTicket.as_view(), name="reopen_ticket"),

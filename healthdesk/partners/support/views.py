@@ -4,7 +4,7 @@ its change, and answers in the support envelope."""
 from collections.abc import Mapping
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 
 from directory import selectors as directory_selectors
 from healthdesk.partners.base import PartnerAPIView
@@ -294,10 +294,25 @@ class SupportGetTicketDetails(SupportView):
             error_example(404, "ticketId: Unknown ticket.", "ticketId"),
         ],
     )
-    def get(self, request, ticketId):  # noqa: N803 (the document's name, used in the path)
+    def get(self, request, ticketId, dontShowToUser=None):  # noqa: N803 (the document's names, in the path)
         data = self.valid(s.TicketIdInput, {"ticketId": ticketId})
+        requester_view = self.valid(s.RequesterViewInput, {"dontShowToUser": dontShowToUser or "0"})["dontShowToUser"]
         ticket = self.ticket(data["ticketId"], for_detail=True)
-        return success(message=s.TicketDetailMessage(ticket, context=self.context()).data)
+        message = s.TicketDetailMessage(ticket, context=self.context()).data
+        if requester_view:
+            message["ticket_conversation"] = [m for m in message["ticket_conversation"] if m["show_to_user"] == "1"]
+        return success(message=message)
+
+
+@extend_schema_view(get=extend_schema(
+    tags=[TAG],
+    operation_id="api_v1_get_ticket_details_for_requester",
+    summary="Get a ticket's conversation as its requester sees it (dontShowToUser = 1), or whole (0)",
+    parameters=[TICKET_ID_PATH, OpenApiParameter("dontShowToUser", str, OpenApiParameter.PATH, enum=["0", "1"])],
+    responses={200: s.TicketDetailsOutput, **errors(400, 404)},
+))
+class SupportGetTicketDetailsForRequester(SupportGetTicketDetails):
+    """`get_ticket_details/<ticketId>/<dontShowToUser>`, as support-API clients call it."""
 
 
 class SupportCloseTicket(SupportView):

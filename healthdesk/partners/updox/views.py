@@ -1,6 +1,6 @@
 """The one documented Updox endpoint: AppointmentsSync."""
 
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
@@ -94,3 +94,9 @@ class UpdoxAppointmentsSync(UpdoxView):
             items=data.validated_data["appointments"],
         )
         return Response(success_body(UpdoxItemStatusOutput(report.statuses, many=True).data))
+
+
+@extend_schema_view(post=extend_schema(operation_id="updox_appointments_sync_api_io", summary="AppointmentsSync "
+                                       "(Updox's current path, the same method)"))
+class UpdoxAppointmentsSyncApiPath(UpdoxAppointmentsSync):
+    """`POST /api/io/AppointmentsSync`: where Updox's client gem posts the same method today."""

@@ -10,7 +10,7 @@ def response_code(status):
 
 class UpdoxPartner(Partner):
     name = "updox"
-    path_pattern = r"^/io/"
+    path_pattern = r"^/(?:api/)?io/"
     error_component = "UpdoxErrorOutput"  # the error body's OpenAPI component, for the shared plumbing statuses
 
     def problem_body(self, problem, request=None):

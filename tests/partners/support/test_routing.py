@@ -15,6 +15,7 @@ DOCUMENTED = {
     "/api/v1/get_tickets/6/overdue/jdoe": views.SupportGetTickets,
     "/api/v1/send_message": views.SupportSendMessage,
     "/api/v1/get_ticket_details/91": views.SupportGetTicketDetails,
+    "/api/v1/get_ticket_details/91/1": views.SupportGetTicketDetailsForRequester,
     "/api/v1/close_ticket/91": views.SupportCloseTicket,
     "/api/v1/assign_ticket_to_admin": views.SupportAssignTicketToAdmin,
     "/api/v1/reopen_ticket": views.SupportReopenTicket,

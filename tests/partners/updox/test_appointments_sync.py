@@ -286,3 +286,15 @@ def test_a_lone_surrogate_fails_its_item_alone_and_the_run_is_recorded(sync, ven
     assert result[2]["message"] == "id: must be valid Unicode text."
     assert SyncItemResult.objects.filter(outcome="failed").count() == 2
     assert counts()["Appointment"] == before["Appointment"] + 1
+
+
+def test_updox_current_path_is_the_same_method(client, vendor, tenant):
+    """Updox's client gem posts to /api/io/AppointmentsSync: the same method, the same answer, the same rows."""
+    body = {**CODE_SAMPLE_REQUEST, "auth": vendor.auth()}
+    response = client.post("/api/io/AppointmentsSync", body, content_type="application/json")
+    assert statuses(response) == [{"id": 3456, "success": True, "message": "created"}]
+    assert Appointment.objects.get().source_id == "3456"
+    refused = client.post("/api/io/AppointmentsSync", {**body, "auth": vendor.auth(applicationPassword="x")},
+                          content_type="application/json")
+    assert refused.status_code == 401
+    assert refused.json()["successful"] is False, "refused in Updox's shape, not Connect4's"
