@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Case, IntegerField, When
 from django.utils.html import format_html
 
 from directory import notifications, services
@@ -98,7 +99,13 @@ RESIDENT_ADMIN_EXCLUDED = {"organisation", "divisions", "photo", "created_by", "
 class ResidentAdmin(OrganisationScopedAdmin):
     list_display = ("__str__", "date_of_birth", "reference_code", "state", "in_home_care", "location", "records")
     list_filter = ("state", "in_home_care", "divisions")
-    search_fields = ("first_name", "last_name", "reference_code", "customer_number", "identifiers__value", "=id")
+    # Every word must match some field, so "van Dijk" and "Maria van Dijk" find her through the surname prefix.
+    search_fields = (
+        "first_name", "surname_prefix", "last_name", "reference_code", "customer_number", "identifiers__value", "=id",
+    )
+    # Named residents first: the nameless ones a sync creates ("Resident 13") sort after them.
+    ordering = (Case(When(first_name="", last_name="", then=1), default=0, output_field=IntegerField()).asc(),
+                "last_name", "first_name", "id")
     list_select_related = ("organisation",)
     filter_horizontal = ("divisions",)
     readonly_fields = ("created_via", "created_at", "updated_at", "archived_at")

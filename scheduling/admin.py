@@ -120,7 +120,7 @@ class AppointmentAdmin(ScheduleActions, OrganisationScopedAdmin):
 class AttendeeAdmin(ScheduleActions, OrganisationScopedAdmin):
     list_display = ("resident", "appointment", "arrived", "cancelled_at", "cancellation_reason", "deleted_at")
     list_filter = (CancelledFilter, DeletedFilter, "arrived")
-    search_fields = ("resident__first_name", "resident__last_name", "=id")
+    search_fields = ("resident__first_name", "resident__surname_prefix", "resident__last_name", "=id")
     list_select_related = ("resident", "appointment")
     readonly_fields = ("appointment", "resident", "cancelled_at", "cancellation_reason", "cancellation_note",
                        "deleted_at", "email_reminder_sent", "sms_reminder_sent", "created_at", "updated_at")

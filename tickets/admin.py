@@ -81,7 +81,10 @@ CREATE_FIELDS = ("title", "resident", "priority", "status", "ticket_type", "grou
 class TicketAdmin(OrganisationScopedAdmin):
     list_display = ("id", "title", "status", "priority", "urgency", "resident", "assignee", "due", "created_at")
     list_filter = ("status", DerivedStateFilter, "priority", "assessments__category", "assignee", "created_at")
-    search_fields = ("title", "resident__first_name", "resident__last_name", "=id")
+    search_fields = (
+        "title", "resident__first_name", "resident__surname_prefix", "resident__last_name",
+        "resident__reference_code", "=id",
+    )
     list_select_related = ("resident", "assignee", "urgency")
     autocomplete_fields = ("resident", "assignee")
     # No date_hierarchy: its MIN/MAX and DISTINCT date queries scan the whole table; the created date filter
@@ -94,6 +97,13 @@ class TicketAdmin(OrganisationScopedAdmin):
 
     def get_fields(self, request, obj=None):
         return (*CREATE_FIELDS, *self.readonly_fields)
+
+    def get_search_results(self, request, queryset, search_term):
+        """`#12` is ticket 12, as staff write ticket numbers."""
+        number = search_term.strip()
+        if number.startswith("#") and number[1:].isascii() and number[1:].isdigit():
+            return queryset.filter(pk=int(number[1:])), False
+        return super().get_search_results(request, queryset, search_term)
 
     @admin.display(description="due", ordering="due_at")
     def due(self, obj):
