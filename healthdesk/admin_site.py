@@ -28,6 +28,7 @@ class HealthdeskAdminSite(admin.AdminSite):
     site_header = "healthdesk back office"
     site_title = "healthdesk"
     index_title = "Today"
+    site_url = None  # there is no public site: "View site" led to a 404
     index_template = "admin/healthdesk_index.html"
     login_form = OptionalOTPAuthenticationForm
     login_template = "admin/healthdesk_login.html"

@@ -300,6 +300,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_VERBOSE = False
+# The lockout page says for how long, so a locked-out nurse knows to wait rather than call for help.
+AXES_LOCKOUT_TEMPLATE = "admin/healthdesk_lockout.html"
 OTP_TOTP_ISSUER = "healthdesk"
 
 # Content Security Policy: every script from this host (the docs use Swagger's split view for that reason).

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import (
     SpectacularJSONAPIView,
     SpectacularRedocView,
@@ -20,6 +22,9 @@ urlpatterns = [
     path("", include("healthdesk.partners.fhir.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.health, name="health"),
+    # Browsers ask for /favicon.ico whatever the page says; it lives with the other static files.
+    # The unhashed name: resolving the hashed one here, at import, would need collectstatic before migrate.
+    path("favicon.ico", RedirectView.as_view(url=f"/{settings.STATIC_URL.lstrip('/')}healthdesk/favicon.svg")),
     # API documentation, assets served locally (drf-spectacular-sidecar); no partner owns these paths.
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="schema"),
     path("openapi.yaml", SpectacularYAMLAPIView.as_view(), name="schema-yaml"),

@@ -63,3 +63,23 @@ def test_superusers_are_held_to_the_same_rules(client):
     for _ in range(5):
         log_in(client, "root", "nope")
     assert log_in(client, "root", PASSWORD).status_code == 429
+
+
+def test_the_lockout_page_says_for_how_long(client, tenant, settings):
+    for _ in range(5):
+        response = log_in(client, tenant.staff.username, "wrong password")
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Try again in 15 minutes." in page
+    assert "5 in a row" in page
+
+
+def test_the_back_office_offers_no_view_site_link_to_a_404(client, tenant):
+    client.force_login(tenant.staff)
+    assert "View site" not in client.get("/admin/").content.decode()
+
+
+def test_the_back_office_has_a_favicon(client, tenant):
+    page = client.get("/admin/login/").content.decode()
+    assert 'rel="icon"' in page and "favicon.svg" in page
+    assert client.get("/favicon.ico")["Location"].endswith("healthdesk/favicon.svg")

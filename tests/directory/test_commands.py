@@ -84,3 +84,15 @@ def test_create_organisation_requires_its_time_zone():
     with pytest.raises(CommandError, match="--time-zone"):
         run("create_organisation", "riverside", "--name", "Riverside")
     assert not Organisation.objects.filter(slug="riverside").exists()
+
+
+def test_seed_demo_fills_the_today_page(django_capture_on_commit_callbacks):
+    from directory.models import Contact, Delivery, Organisation
+    from scheduling import selectors as scheduling_selectors
+
+    with django_capture_on_commit_callbacks(execute=True):  # notices are queued once the seed commits
+        run("seed_demo")
+    demo = Organisation.objects.get(slug="demo")
+    assert scheduling_selectors.appointments_today(organisation=demo).count() >= 4
+    assert Contact.objects.filter(organisation=demo).count() >= 8
+    assert Delivery.objects.filter(organisation=demo).exists(), "ticket notices went to the contacts"

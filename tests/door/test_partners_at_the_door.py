@@ -37,3 +37,10 @@ def test_plain_http_is_redirected_to_https(door_server):
     answer = request("GET", door_server.url + "/admin/login/")
     assert answer.status == 301
     assert answer.headers["location"].startswith("https://")
+
+
+def test_the_favicon_is_served_by_the_production_server(door_server):
+    redirect = request("GET", door_server.url + "/favicon.ico", headers=FORWARDED_HTTPS)
+    assert redirect.status in (301, 302)
+    icon = request("GET", door_server.url + redirect.headers["location"], headers=FORWARDED_HTTPS)
+    assert icon.status == 200 and icon.headers["content-type"].startswith("image/svg+xml")

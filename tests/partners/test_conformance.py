@@ -7,7 +7,7 @@ from rest_framework.permissions import AllowAny
 
 from healthdesk.partners.base import PartnerAPIView, partner_for_path
 
-NOT_PARTNER_APIS = ("admin/", "healthz", "openapi.", "docs/", "redoc/")
+NOT_PARTNER_APIS = ("admin/", "healthz", "favicon.ico", "openapi.", "docs/", "redoc/")
 
 
 def walk(patterns, prefix=""):

@@ -9,8 +9,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from directory import notifications
 from directory import services as directory_services
 from directory.actors import Actor
+from directory.choices import ContactKind
 from directory.models import Division, Organisation, User
 from directory.staff_groups import CLINICIAN, FRONT_DESK, ensure_staff_groups
 from healthdesk.onboarding import organisation_onboard
@@ -102,12 +104,23 @@ class Command(BaseCommand):
             for i, (first, prefix, last, gender) in enumerate(RESIDENTS)
         ]
         staff = Actor.staff(frontdesk, channel="seed_demo")
+        # Family and GP contacts for the first residents, so ticket notices and the resident's page have someone.
+        for i, resident in enumerate(residents[:4]):
+            notifications.contact_create(
+                resident=resident, actor=system, kind=ContactKind.FAMILY, name=f"Family of {resident.first_name}",
+                relation="daughter" if i % 2 else "son", email=f"family{i}@demo.example", phone=f"+3161234567{i}",
+            )
+            notifications.contact_create(
+                resident=resident, actor=system, kind=ContactKind.HEALTHCARE_PRO, name="Dr. Huisarts",
+                relation="general practitioner", email="gp@demo.example",
+            )
         urgencies = list(Urgency.objects.filter(organisation=organisation))
         for i, title in enumerate(TICKET_TITLES):
             ticket = ticket_services.ticket_create(
                 organisation=organisation, actor=staff, title=title, resident=residents[i % len(residents)],
                 priority=[Priority.LOW, Priority.MEDIUM, Priority.HIGH, Priority.URGENT][i % 4],
                 urgency=urgencies[i % len(urgencies)], ticket_type="Care", group_name="Nursing",
+                notify_email=i < 4,
                 first_message=f"Reported by the night shift: {title.lower()}.", sender_kind=SenderKind.USER,
                 assessments=[
                     ticket_services.AssessmentInput(
@@ -122,6 +135,14 @@ class Command(BaseCommand):
                 ticket_services.ticket_close(
                     ticket=ticket, actor=staff, resolution_type="Resolved", resolution_subject="Handled on site"
                 )
+        # Today's round in the organisation's own day (some already past), then the coming days.
+        day_start, _ = organisation.day_bounds()
+        for i, resident in enumerate(residents[8:12]):
+            scheduling_services.appointment_create(
+                organisation=organisation, actor=staff, starts_at=day_start + timedelta(hours=9 + 2 * i),
+                practitioner=clinician, division=divisions[i % 2], duration_minutes=30, resident=resident,
+                summary="Morning round" if i < 2 else "Afternoon check", details="Today",
+            )
         now = timezone.now().replace(minute=0, second=0, microsecond=0)
         for i, resident in enumerate(residents[:8]):
             scheduling_services.appointment_create(
