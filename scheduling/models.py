@@ -154,6 +154,29 @@ class Attendee(models.Model):
         return self.deleted_at is None and self.cancelled_at is None
 
 
+class AttendeeCount(models.Model):
+    """How many of an organisation's attendees are live, cancelled or deleted: Cliniko's exact `total_entries`
+    without counting a million rows on every first page.
+
+    Kept on PostgreSQL by statement-level triggers on the attendee table (migration 0003), so every writer — the
+    services, the bulk sync, a raw UPDATE — keeps it in the same transaction as its change. Each connection adds
+    to its own shard, so concurrent writers do not queue on one row; the total is the sum of the shards.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=10)
+    shard = models.PositiveSmallIntegerField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "state", "shard"], name="attendee_count_shard_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.state} attendees, shard {self.shard}: {self.n}"
+
+
 class Invoice(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     attendee = models.ForeignKey(Attendee, on_delete=models.PROTECT, related_name="invoices")

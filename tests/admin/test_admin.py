@@ -39,8 +39,9 @@ def staff_client(client, tenant):
 
 def test_every_domain_model_is_registered():
     missing = [m.__name__ for m in domain_models() if m not in admin.site._registry]
+    # Inline-only rows, and AttendeeCount: bookkeeping the database's triggers keep, nobody's to read or edit.
     assert missing == [] or set(missing) <= {"ResidentIdentifier", "Contact", "CategoryAssessment", "Message",
-                                              "Attachment", "SyncItemResult"}
+                                              "Attachment", "SyncItemResult", "AttendeeCount"}
 
 
 def test_every_changelist_opens_for_a_superuser(client, superuser, tenant):

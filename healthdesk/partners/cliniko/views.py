@@ -69,6 +69,9 @@ class ClinikoListView(ClinikoView):
     def rows(self, **kwargs):
         raise NotImplementedError
 
+    def unfiltered_total(self, **kwargs):
+        """The exact length of the unfiltered list when the view knows it without counting, else None."""
+
     def list(self, **kwargs):
         params = self.request.query_params
         # Parse the whole query string before touching the database: a bad filter is a 400, never a 500.
@@ -77,7 +80,10 @@ class ClinikoListView(ClinikoView):
         for raw in filters.raw_filters(params):
             filters.parse(raw, self.filter_fields)
         queryset = filters.filter_queryset(self.rows(**kwargs), params, self.filter_fields).order_by(*order)
-        return paginated_response(self.request, queryset, self.key, self.output_serializer, self.context(), order)
+        total = None if filters.raw_filters(params) else self.unfiltered_total(**kwargs)
+        return paginated_response(
+            self.request, queryset, self.key, self.output_serializer, self.context(), order, total=total
+        )
 
 
 # The schema's names for what Cliniko calls otherwise, so a domain error names the field the partner sent.
@@ -219,6 +225,9 @@ class ClinikoAttendeeListView(ClinikoListView):
         state = widened_state(self.request.query_params, self.state)
         return scheduling_selectors.attendee_list(organisation=self.organisation, state=state)
 
+    def unfiltered_total(self, **kwargs):
+        return scheduling_selectors.attendee_count(organisation=self.organisation, state=self.state)
+
 
 class ClinikoAttendees(ClinikoAttendeeListView):
     """`GET /v1/attendees` (live attendees) and `POST /v1/attendees`."""
@@ -286,6 +295,9 @@ class ClinikoAppointmentAttendeesView(ClinikoAttendeeListView):
         appointment = scheduling_selectors.appointment_get(organisation=self.organisation, pk=pk, kind=self.kind)
         state = widened_state(self.request.query_params, self.state)
         return scheduling_selectors.attendee_list(organisation=self.organisation, appointment=appointment, state=state)
+
+    def unfiltered_total(self, **kwargs):
+        """One appointment's attendees are a handful: counted."""
 
 
 class ClinikoGroupAppointmentAttendees(ClinikoAppointmentAttendeesView):

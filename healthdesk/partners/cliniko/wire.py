@@ -78,10 +78,11 @@ def offset_window(queryset, offset, per_page, total):
     return queryset.reverse()[max(from_end, 0):total - offset], True
 
 
-def paginated_response(request, queryset, key, serializer_class, context, order):
+def paginated_response(request, queryset, key, serializer_class, context, order, total=None):
     """The list envelope: `{key: [...], "total_entries": n, "links": {self, next?, previous?}}`.
 
-    A fixed number of queries whatever the length: an exact COUNT, then the page's rows (with the queryset's
+    A fixed number of queries whatever the length: an exact COUNT (or the `total` the view already knows), then
+    the page's rows (with the queryset's
     prefetches). A page past the first reads its ids first, so the OFFSET walks an index alone, never the table,
     and from the nearer end; a `next` link carries the last row's sort values (`after`) so following it seeks
     straight to its rows instead of counting past an OFFSET.
@@ -92,7 +93,8 @@ def paginated_response(request, queryset, key, serializer_class, context, order)
     after = params.get("after")
     if after and seek is None:
         raise filters.BadQuery("Invalid after: this sort cannot be continued; use page instead.")
-    total = queryset.count()
+    if total is None:
+        total = queryset.count()
     offset = (page - 1) * per_page
     if after or offset == 0:
         # A seek, or the first page, starts where the sort's index starts: its rows are read at once.
