@@ -12,9 +12,13 @@ DOMAIN_APPS = ("directory", "tickets", "scheduling", "sync")
 GRANTS = {
     FRONT_DESK: {
         "directory.resident": ("view", "add", "change"),
+        "directory.contact": ("view", "add", "change"),  # the desk takes the family's new phone number
         "directory.division": ("view",),
+        "directory.user": ("view",),  # to pick a colleague as a ticket's assignee
         "tickets.ticket": ("view", "add", "change"),
         "tickets.message": ("view", "add"),
+        "tickets.attachment": ("view", "add"),
+        "tickets.categoryassessment": ("view",),
         "tickets.category": ("view",),
         "tickets.urgency": ("view",),
         "tickets.ticketevent": ("view",),
@@ -25,8 +29,12 @@ GRANTS = {
     },
     CLINICIAN: {
         "directory.resident": ("view", "change"),
+        "directory.contact": ("view",),
+        "directory.user": ("view",),
         "tickets.ticket": ("view", "add", "change"),
         "tickets.message": ("view", "add"),
+        "tickets.attachment": ("view", "add"),
+        "tickets.categoryassessment": ("view",),
         "tickets.category": ("view",),
         "tickets.urgency": ("view",),
         "tickets.ticketevent": ("view",),
