@@ -26,7 +26,7 @@ seed: migrate
 
 run: seed
 	@echo "healthdesk on http://127.0.0.1:8000/admin/ (demo login printed above)"
-	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	$(DEV_ENV) PYTHON=$(PY) bin/devserver
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -175,7 +175,7 @@ def provision(organisations=("sunny-meadows", "oak-lodge"), **extra_env):
 class Gunicorn:
     """gunicorn serving a Site with the project's own configuration file, logging to LOG_DIR/<name>.log."""
 
-    def __init__(self, site, *, name="gunicorn", workers=2, port=None, env=None, args=()):
+    def __init__(self, site, *, name="gunicorn", workers=2, port=None, env=None, args=(), database_url=None):
         self.site = site
         self.port = port or free_port()
         self.name = name
@@ -184,6 +184,7 @@ class Gunicorn:
             **site.env,
             "GUNICORN_BIND": f"127.0.0.1:{self.port}",
             "GUNICORN_WORKERS": str(workers),
+            **({"DATABASE_URL": database_url} if database_url else {}),
             **(env or {}),
         }
         self.args = args
@@ -197,7 +198,7 @@ class Gunicorn:
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "python:healthdesk.gunicorn", *self.args, "healthdesk.wsgi"],
+            self.command(),
             cwd=BASE_DIR,
             env=self.env,
             stdout=self._log,
@@ -206,6 +207,9 @@ class Gunicorn:
         )
         wait_until_serving(self.url, timeout=timeout, process=self.process, log_path=self.log_path)
         return self
+
+    def command(self):
+        return [sys.executable, "-m", "gunicorn", "-c", "python:healthdesk.gunicorn", *self.args, "healthdesk.wsgi"]
 
     def stop(self):
         if self.process and self.process.poll() is None:
@@ -226,6 +230,17 @@ class Gunicorn:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+class DevServer(Gunicorn):
+    """The development server exactly as `make run` starts it: `bin/devserver`, with DEBUG on."""
+
+    def __init__(self, site, **kwargs):
+        super().__init__(site, **kwargs)
+        self.env.update(DEBUG="1", PYTHON=sys.executable)
+
+    def command(self):
+        return [str(BASE_DIR / "bin" / "devserver")]
 
 
 def wait_until_serving(url, *, timeout, process=None, log_path=None):
