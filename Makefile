@@ -19,7 +19,6 @@ venv: $(STAMP)
 
 migrate: $(STAMP)
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
-	$(DEV_ENV) $(PY) manage.py createcachetable
 
 seed: migrate
 	$(DEV_ENV) $(PY) manage.py seed_demo --if-empty

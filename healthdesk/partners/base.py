@@ -73,8 +73,11 @@ def _first_error(detail, path=()):
     return ".".join(str(p) for p in path) or None, str(detail)
 
 
-def classify(exc):
-    """Turn any exception into a Problem; the one place where failures get their status."""
+def classify(exc, request=None):
+    """Turn any exception into a Problem; the one place where failures get their status.
+
+    A 503 logs its cause here, in one line: Django's own log line says only "Service Unavailable: <path>".
+    """
     if isinstance(exc, domain.NotFound):
         return Problem(404, "not_found", exc.message, exc.field)
     if isinstance(exc, domain.Invalid):
@@ -125,8 +128,11 @@ def classify(exc):
         # A constraint caught what validation did not (usually a concurrent duplicate): a conflict, never a 500.
         return Problem(409, "conflict", "The request conflicts with existing data.")
     if isinstance(exc, (OperationalError, InterfaceError)) or type(exc) is DatabaseError:
-        # The database went away (restart, failover): partners retry on 503.
+        # The database went away (restart, failover): partners retry on 503. A missing table lands here too.
         retry = str(settings.HEALTHDESK_DB_RETRY_AFTER_SECONDS)
+        cause = " ".join(str(exc).split())  # PostgreSQL's messages span lines (LINE 1: …, HINT: …)
+        path = getattr(request, "path", "-")
+        logger.error("Service unavailable (503) on %s: %s: %s", path, type(exc).__name__, cause)
         return Problem(503, "unavailable", "Service temporarily unavailable.", headers={"Retry-After": retry})
     logger.error("Unhandled error in partner API", exc_info=exc)
     return Problem(500, "server_error", "Internal server error.")
@@ -188,7 +194,7 @@ def exception_handler(exc, context):
     """DRF exception handler: classify, then render in the shape of the view's partner."""
     view = context.get("view")
     request = context.get("request")
-    problem = classify(exc)
+    problem = classify(exc, request)
     partner = getattr(view, "partner", None) or (partner_for_path(request.path) if request else None)
     if partner is None:
         return Response({"detail": problem.message}, status=problem.status, headers=problem.headers)

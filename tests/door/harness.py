@@ -111,7 +111,7 @@ class Site:
         shutil.rmtree(self.var_dir, ignore_errors=True)
 
 
-def production_env(database_url, var_dir, **extra):
+def production_env(database_url, var_dir, *, redis=True, **extra):
     env = {name: value for name, value in os.environ.items() if name not in _TEST_ONLY}
     secret_key = secrets.token_urlsafe(50)
     record_secret(secret_key)
@@ -124,9 +124,9 @@ def production_env(database_url, var_dir, **extra):
         HEALTHDESK_VAR_DIR=str(var_dir),
         PYTHONUNBUFFERED="1",
     )
-    redis = redis_url()
-    if redis:
-        env["REDIS_URL"] = redis
+    url = redis_url() if redis else None
+    if url:
+        env["REDIS_URL"] = url
     else:
         env.pop("REDIS_URL", None)
     env.update(extra)
@@ -150,8 +150,12 @@ def _postgres_database(base_url):
     return urllib.parse.urlunsplit(parts._replace(path=f"/{name}")), drop
 
 
-def provision(organisations=("sunny-meadows", "oak-lodge"), **extra_env):
-    """Migrate a new database with production settings and issue each organisation an API client."""
+def provision(organisations=("sunny-meadows", "oak-lodge"), *, redis=True, **extra_env):
+    """Migrate a new database with production settings and issue each organisation an API client.
+
+    `migrate` alone makes the schema, as a deployer runs it; `redis=False` serves without Redis even when one
+    answers (the database cache then counts the rate limits).
+    """
     var_dir = Path(tempfile.mkdtemp(prefix="healthdesk-door-"))
     suite_url = os.environ.get("DATABASE_URL", "")
     drop = None
@@ -159,10 +163,10 @@ def provision(organisations=("sunny-meadows", "oak-lodge"), **extra_env):
         database_url, drop = _postgres_database(suite_url)
     else:
         database_url = f"sqlite:///{var_dir / 'door.sqlite3'}"
-    site = Site(env=production_env(database_url, var_dir, **extra_env), var_dir=var_dir, database_url=database_url)
+    env = production_env(database_url, var_dir, redis=redis, **extra_env)
+    site = Site(env=env, var_dir=var_dir, database_url=database_url)
     site._drop = drop
     site.manage("migrate", "--noinput")
-    site.manage("createcachetable")
     site.manage("collectstatic", "--noinput")
     for slug in organisations:
         site.manage(
