@@ -59,3 +59,24 @@ def test_the_environment_file_example_loads_production_settings():
     assert result.stdout.split() == ["False", "True"]
     assert {"SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "HEALTHDESK_SECRET_PEPPER",
             "HEALTHDESK_VAR_DIR", "GUNICORN_BIND", "GUNICORN_WORKERS"} <= set(values)
+
+
+def test_deploy_manage_runs_commands_with_the_environment_file(tmp_path):
+    env_file = tmp_path / "healthdesk.env"
+    env_file.write_text(
+        "DEBUG=0\nSECRET_KEY=" + "s" * 50 + "\nALLOWED_HOSTS=healthdesk.example.org\n"
+        f"DATABASE_URL=sqlite:///{tmp_path / 'site.sqlite3'}\nHEALTHDESK_VAR_DIR={tmp_path}\n"
+    )
+    env = {"PATH": "/usr/bin:/bin", "HEALTHDESK_ENV_FILE": str(env_file), "HEALTHDESK_PYTHON": sys.executable}
+    result = subprocess.run([str(DEPLOY / "manage"), "diffsettings"], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "ALLOWED_HOSTS = ['healthdesk.example.org']" in result.stdout
+    assert "SECURE_SSL_REDIRECT = True" in result.stdout  # production settings, not DEBUG's
+
+
+def test_deploy_manage_without_the_environment_file_stops(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "HEALTHDESK_ENV_FILE": str(tmp_path / "missing.env"),
+           "HEALTHDESK_PYTHON": sys.executable}
+    result = subprocess.run([str(DEPLOY / "manage"), "check"], capture_output=True, text=True, env=env)
+    assert result.returncode != 0
+    assert "missing.env" in result.stderr
