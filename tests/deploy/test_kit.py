@@ -41,6 +41,7 @@ def test_a_web_server_a_worker_and_a_timer_for_each_periodic_command():
 def test_the_web_server_uses_the_projects_gunicorn_configuration():
     service = (DEPLOY / "systemd" / "healthdesk.service").read_text()
     assert "-c python:healthdesk.gunicorn healthdesk.wsgi" in service
+    assert "ExecStartPre=/srv/healthdesk/.venv/bin/python manage.py check --deploy" in service
     assert not (DEPLOY / "gunicorn.conf.py").exists(), "one gunicorn configuration: healthdesk/gunicorn.py"
 
 
