@@ -23,7 +23,7 @@ from django.core.exceptions import (
 )
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DatabaseError, DataError, IntegrityError, InterfaceError, OperationalError
+from django.db import DatabaseError, DataError, IntegrityError, InterfaceError, OperationalError, ProgrammingError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf
 from rest_framework.authentication import BaseAuthentication
@@ -71,6 +71,15 @@ def _first_error(detail, path=()):
             if item:
                 return _first_error(item, (*path, str(index)) if path else path)
     return ".".join(str(p) for p in path) or None, str(detail)
+
+
+# PostgreSQL's undefined_table and undefined_column: the schema is behind the code (not migrated yet, or an
+# upgrade between checkout and migrate). SQLite says the same as an OperationalError.
+_SCHEMA_BEHIND_SQLSTATES = {"42P01", "42703"}
+
+
+def _schema_behind(exc):
+    return isinstance(exc, ProgrammingError) and getattr(exc.__cause__, "sqlstate", None) in _SCHEMA_BEHIND_SQLSTATES
 
 
 def classify(exc, request=None):
@@ -127,8 +136,8 @@ def classify(exc, request=None):
     if isinstance(exc, IntegrityError):
         # A constraint caught what validation did not (usually a concurrent duplicate): a conflict, never a 500.
         return Problem(409, "conflict", "The request conflicts with existing data.")
-    if isinstance(exc, (OperationalError, InterfaceError)) or type(exc) is DatabaseError:
-        # The database went away (restart, failover): partners retry on 503. A missing table lands here too.
+    if isinstance(exc, (OperationalError, InterfaceError)) or type(exc) is DatabaseError or _schema_behind(exc):
+        # The database went away (restart, failover), or the schema is behind the code: partners retry on 503.
         retry = str(settings.HEALTHDESK_DB_RETRY_AFTER_SECONDS)
         cause = " ".join(str(exc).split())  # PostgreSQL's messages span lines (LINE 1: …, HINT: …)
         path = getattr(request, "path", "-")
