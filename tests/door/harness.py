@@ -28,7 +28,14 @@ LOG_DIR = Path(os.environ.get("HEALTHDESK_DOOR_LOG_DIR", BASE_DIR / "var" / "doo
 ISSUED_SECRETS = LOG_DIR / "issued-secrets.txt"
 
 # Variables of the test process that must not leak into a production-shaped server.
-_TEST_ONLY = ("HEALTHDESK_TESTING", "DJANGO_SETTINGS_MODULE", "PYTEST_CURRENT_TEST", "PYTEST_XDIST_WORKER")
+# DJANGO_ALLOW_ASYNC_UNSAFE: the browser suite's conftest sets it for Playwright; a deployed site never has it.
+_TEST_ONLY = (
+    "HEALTHDESK_TESTING",
+    "DJANGO_SETTINGS_MODULE",
+    "PYTEST_CURRENT_TEST",
+    "PYTEST_XDIST_WORKER",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
 
 
 def free_port():
