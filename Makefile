@@ -19,14 +19,13 @@ venv: $(STAMP)
 
 migrate: $(STAMP)
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
-	$(DEV_ENV) $(PY) manage.py createcachetable
 
 seed: migrate
 	$(DEV_ENV) $(PY) manage.py seed_demo --if-empty
 
 run: seed
 	@echo "healthdesk on http://127.0.0.1:8000/admin/ (demo login printed above)"
-	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	$(DEV_ENV) PYTHON=$(PY) bin/devserver
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

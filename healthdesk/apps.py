@@ -12,6 +12,7 @@ class HealthdeskConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from directory.staff_groups import ensure_staff_groups
+        from healthdesk import checks  # noqa: F401 — registers the deploy checks
 
         # Sent once per app with models; idempotent, and the last run sees every app's permissions.
         post_migrate.connect(ensure_staff_groups, dispatch_uid="healthdesk.staff_groups")

@@ -23,7 +23,7 @@ from django.core.exceptions import (
 )
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DatabaseError, DataError, IntegrityError, InterfaceError, OperationalError
+from django.db import DatabaseError, DataError, IntegrityError, InterfaceError, OperationalError, ProgrammingError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf
 from rest_framework.authentication import BaseAuthentication
@@ -73,8 +73,20 @@ def _first_error(detail, path=()):
     return ".".join(str(p) for p in path) or None, str(detail)
 
 
-def classify(exc):
-    """Turn any exception into a Problem; the one place where failures get their status."""
+# PostgreSQL's undefined_table and undefined_column: the schema is behind the code (not migrated yet, or an
+# upgrade between checkout and migrate). SQLite says the same as an OperationalError.
+_SCHEMA_BEHIND_SQLSTATES = {"42P01", "42703"}
+
+
+def _schema_behind(exc):
+    return isinstance(exc, ProgrammingError) and getattr(exc.__cause__, "sqlstate", None) in _SCHEMA_BEHIND_SQLSTATES
+
+
+def classify(exc, request=None):
+    """Turn any exception into a Problem; the one place where failures get their status.
+
+    A 503 logs its cause here, in one line: Django's own log line says only "Service Unavailable: <path>".
+    """
     if isinstance(exc, domain.Gone):
         return Problem(410, "gone", exc.message, exc.field)
     if isinstance(exc, domain.NotFound):
@@ -126,9 +138,12 @@ def classify(exc):
     if isinstance(exc, IntegrityError):
         # A constraint caught what validation did not (usually a concurrent duplicate): a conflict, never a 500.
         return Problem(409, "conflict", "The request conflicts with existing data.")
-    if isinstance(exc, (OperationalError, InterfaceError)) or type(exc) is DatabaseError:
-        # The database went away (restart, failover): partners retry on 503.
+    if isinstance(exc, (OperationalError, InterfaceError)) or type(exc) is DatabaseError or _schema_behind(exc):
+        # The database went away (restart, failover), or the schema is behind the code: partners retry on 503.
         retry = str(settings.HEALTHDESK_DB_RETRY_AFTER_SECONDS)
+        cause = " ".join(str(exc).split())  # PostgreSQL's messages span lines (LINE 1: …, HINT: …)
+        path = getattr(request, "path", "-")
+        logger.error("Service unavailable (503) on %s: %s: %s", path, type(exc).__name__, cause)
         return Problem(503, "unavailable", "Service temporarily unavailable.", headers={"Retry-After": retry})
     logger.error("Unhandled error in partner API", exc_info=exc)
     return Problem(500, "server_error", "Internal server error.")
@@ -190,7 +205,7 @@ def exception_handler(exc, context):
     """DRF exception handler: classify, then render in the shape of the view's partner."""
     view = context.get("view")
     request = context.get("request")
-    problem = classify(exc)
+    problem = classify(exc, request)
     partner = getattr(view, "partner", None) or (partner_for_path(request.path) if request else None)
     if partner is None:
         return Response({"detail": problem.message}, status=problem.status, headers=problem.headers)

@@ -28,7 +28,14 @@ LOG_DIR = Path(os.environ.get("HEALTHDESK_DOOR_LOG_DIR", BASE_DIR / "var" / "doo
 ISSUED_SECRETS = LOG_DIR / "issued-secrets.txt"
 
 # Variables of the test process that must not leak into a production-shaped server.
-_TEST_ONLY = ("HEALTHDESK_TESTING", "DJANGO_SETTINGS_MODULE", "PYTEST_CURRENT_TEST", "PYTEST_XDIST_WORKER")
+# DJANGO_ALLOW_ASYNC_UNSAFE: the browser suite's conftest sets it for Playwright; a deployed site never has it.
+_TEST_ONLY = (
+    "HEALTHDESK_TESTING",
+    "DJANGO_SETTINGS_MODULE",
+    "PYTEST_CURRENT_TEST",
+    "PYTEST_XDIST_WORKER",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
 
 
 def free_port():
@@ -111,7 +118,7 @@ class Site:
         shutil.rmtree(self.var_dir, ignore_errors=True)
 
 
-def production_env(database_url, var_dir, **extra):
+def production_env(database_url, var_dir, *, redis=True, **extra):
     env = {name: value for name, value in os.environ.items() if name not in _TEST_ONLY}
     secret_key = secrets.token_urlsafe(50)
     record_secret(secret_key)
@@ -124,9 +131,9 @@ def production_env(database_url, var_dir, **extra):
         HEALTHDESK_VAR_DIR=str(var_dir),
         PYTHONUNBUFFERED="1",
     )
-    redis = redis_url()
-    if redis:
-        env["REDIS_URL"] = redis
+    url = redis_url() if redis else None
+    if url:
+        env["REDIS_URL"] = url
     else:
         env.pop("REDIS_URL", None)
     env.update(extra)
@@ -150,11 +157,13 @@ def _postgres_database(base_url):
     return urllib.parse.urlunsplit(parts._replace(path=f"/{name}")), drop
 
 
-def provision(organisations=("sunny-meadows", "oak-lodge"), *, postgres_server=None, **extra_env):
+def provision(organisations=("sunny-meadows", "oak-lodge"), *, postgres_server=None, redis=True, **extra_env):
     """Migrate a new database with production settings and issue each organisation an API client.
 
-    The database is made on `postgres_server` (a URL) when given, else on the suite's PostgreSQL server when the
-    suite runs on one, else it is an SQLite file."""
+    `migrate` alone makes the schema, as a deployer runs it. The database is made on `postgres_server` (a URL)
+    when given, else on the suite's PostgreSQL server when the suite runs on one, else it is an SQLite file.
+    `redis=False` serves without Redis even when one answers (the database cache then counts the rate limits).
+    """
     var_dir = Path(tempfile.mkdtemp(prefix="healthdesk-door-"))
     suite_url = postgres_server or os.environ.get("DATABASE_URL", "")
     drop = None
@@ -162,10 +171,10 @@ def provision(organisations=("sunny-meadows", "oak-lodge"), *, postgres_server=N
         database_url, drop = _postgres_database(suite_url)
     else:
         database_url = f"sqlite:///{var_dir / 'door.sqlite3'}"
-    site = Site(env=production_env(database_url, var_dir, **extra_env), var_dir=var_dir, database_url=database_url)
+    env = production_env(database_url, var_dir, redis=redis, **extra_env)
+    site = Site(env=env, var_dir=var_dir, database_url=database_url)
     site._drop = drop
     site.manage("migrate", "--noinput")
-    site.manage("createcachetable")
     site.manage("collectstatic", "--noinput")
     for slug in organisations:
         site.manage(
@@ -178,7 +187,7 @@ def provision(organisations=("sunny-meadows", "oak-lodge"), *, postgres_server=N
 class Gunicorn:
     """gunicorn serving a Site with the project's own configuration file, logging to LOG_DIR/<name>.log."""
 
-    def __init__(self, site, *, name="gunicorn", workers=2, port=None, env=None, args=()):
+    def __init__(self, site, *, name="gunicorn", workers=2, port=None, env=None, args=(), database_url=None):
         self.site = site
         self.port = port or free_port()
         self.name = name
@@ -187,6 +196,7 @@ class Gunicorn:
             **site.env,
             "GUNICORN_BIND": f"127.0.0.1:{self.port}",
             "GUNICORN_WORKERS": str(workers),
+            **({"DATABASE_URL": database_url} if database_url else {}),
             **(env or {}),
         }
         self.args = args
@@ -200,7 +210,7 @@ class Gunicorn:
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "python:healthdesk.gunicorn", *self.args, "healthdesk.wsgi"],
+            self.command(),
             cwd=BASE_DIR,
             env=self.env,
             stdout=self._log,
@@ -209,6 +219,9 @@ class Gunicorn:
         )
         wait_until_serving(self.url, timeout=timeout, process=self.process, log_path=self.log_path)
         return self
+
+    def command(self):
+        return [sys.executable, "-m", "gunicorn", "-c", "python:healthdesk.gunicorn", *self.args, "healthdesk.wsgi"]
 
     def stop(self):
         if self.process and self.process.poll() is None:
@@ -229,6 +242,17 @@ class Gunicorn:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+class DevServer(Gunicorn):
+    """The development server exactly as `make run` starts it: `bin/devserver`, with DEBUG on."""
+
+    def __init__(self, site, **kwargs):
+        super().__init__(site, **kwargs)
+        self.env.update(DEBUG="1", PYTHON=sys.executable)
+
+    def command(self):
+        return [str(BASE_DIR / "bin" / "devserver")]
 
 
 def wait_until_serving(url, *, timeout, process=None, log_path=None):

@@ -105,7 +105,7 @@ class Connect4View(PartnerAPIView):
         return self.handle_problem
 
     def handle_problem(self, exc, context):
-        problem = self.translate(classify(exc))
+        problem = self.translate(classify(exc, context.get("request")))
         return self.partner.problem_response(problem, context.get("request"))
 
     def named(self, problem):

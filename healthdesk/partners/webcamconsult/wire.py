@@ -102,7 +102,7 @@ def exception_handler(exc, context):
         return Response({"errors": errors}, status=UNPROCESSABLE)
     if isinstance(exc, domain.DomainError) and exc.code == "email_taken":
         return Response({"errors": {rename.get(exc.field, exc.field): [message("email_taken", lang)]}}, status=422)
-    problem = classify(exc)
+    problem = classify(exc, request)
     if isinstance(exc, drf.NotAuthenticated):
         body = {"errors": {"authentication": [message("not_authenticated", lang)]}}
     elif isinstance(exc, drf.AuthenticationFailed):

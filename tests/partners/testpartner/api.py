@@ -1,6 +1,6 @@
 """A minimal partner API that exercises the shared plumbing the way a real partner package does."""
 
-from django.db import IntegrityError, OperationalError
+from django.db import IntegrityError, OperationalError, ProgrammingError
 from django.urls import path
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -61,6 +61,10 @@ class Failure(ProbeView):
             raise IntegrityError("duplicate key value violates unique constraint")
         if kind == "connection":
             raise OperationalError("server closed the connection unexpectedly")
+        if kind == "unmigrated":
+            raise ProgrammingError('relation "healthdesk_cache" does not exist') from UndefinedTable()
+        if kind == "bad_sql":
+            raise ProgrammingError('syntax error at or near "SELEKT"') from SyntaxErrorInSQL()
         raise RuntimeError("a bug")
 
 
@@ -79,3 +83,13 @@ urlpatterns = [
     path("probe/fail/<str:kind>", Failure.as_view()),
     path("probe/unguarded", Unguarded.as_view()),
 ]
+
+
+class UndefinedTable(Exception):
+    """Stands for the driver's error under Django's ProgrammingError: PostgreSQL's undefined_table."""
+
+    sqlstate = "42P01"
+
+
+class SyntaxErrorInSQL(Exception):
+    sqlstate = "42601"
