@@ -332,15 +332,17 @@ def _plan(context, items, by_source, by_own, attendees_of, resident_ids, fail):
 
 
 # Reads -----------------------------------------------------------------------------------------------------
-def _prefetch(context, items):
+def _prefetch(context, items, lock=False):
     organisation = context.organisation
     source_ids = [item.source_id for item in items]
-    by_source = {
-        a.source_id: a
-        for a in _rows(Appointment.objects.filter(
-            organisation=organisation, source_system=context.system, source_id__in=source_ids
-        ), APPOINTMENT_COLUMNS)
-    }
+    matched = Appointment.objects.filter(
+        organisation=organisation, source_system=context.system, source_id__in=source_ids
+    )
+    if lock:
+        # Rows a concurrent batch has just inserted: locked (in key order) so that what this batch reports as
+        # their change is exactly what it writes over.
+        matched = matched.select_for_update().order_by("source_id")
+    by_source = {a.source_id: a for a in _rows(matched, APPOINTMENT_COLUMNS)}
     own_ids = [item.own_id for item in items if item.own_id is not None and item.source_id not in by_source]
     by_own = (
         {a.pk: a for a in _rows(Appointment.objects.filter(organisation=organisation, pk__in=own_ids),
@@ -416,19 +418,26 @@ def _write(context, plan, resident_ids):
     """Bulk writes in key order, so that two batches touching the same rows take their locks in the same order."""
     now = context.now
     new = sorted(plan.new, key=lambda pair: pair[1].source_id)
+    lost = []
     if new:
-        # An upsert, not a plain insert: a concurrent batch that inserted the same sender id first turns this
-        # into an update of its row instead of a duplicate or an integrity error.
+        # ON CONFLICT DO NOTHING: a sender id a concurrent batch inserted first (PostgreSQL waits for its commit)
+        # is not this batch's creation. RETURNING names exactly the rows this statement inserted; the others are
+        # handed back to be planned again as updates of the stored row, so that one batch only says "created".
         returned = bulk.insert(
             Appointment, [appointment.values for _, appointment in new],
             defaults={"organisation": context.organisation, "created_by": context.actor.user,
                       "created_by_client": context.actor.client},
-            unique_fields=["organisation", "source_system", "source_id"],
-            update_fields=[*SYNCED_FIELDS, "updated_at"], returning=["id", "source_id"],
+            ignore_conflicts=True, returning=["id", "source_id"],
         )
         ids = {source_id: pk for pk, source_id in returned}
-        for _, appointment in new:
-            appointment.pk = ids[appointment.source_id]
+        won = []
+        for item, appointment in new:
+            appointment.pk = ids.get(appointment.source_id)
+            (won if appointment.pk is not None else lost).append((item, appointment))
+        new = won
+        if lost:
+            plan.new = [pair for pair in plan.new if pair[1].pk is not None]
+            plan.attendees_new = [booking for booking in plan.attendees_new if booking[0].pk is not None]
     if plan.changed:
         _update_rows(Appointment, [appointment for _, appointment, _ in plan.changed], SYNCED_FIELDS, now)
     if plan.attendees_new:
@@ -462,6 +471,7 @@ def _write(context, plan, resident_ids):
     ]
     bulk.insert(AppointmentEvent, events, defaults=context.actor.as_fields())
     _audit(context, new, plan)
+    return [item for item, _ in lost]
 
 
 def _audit(context, new, plan):
@@ -508,15 +518,25 @@ def _sync_chunk(context, raws, offset, statuses):
         items.append(item)
     if not items:
         return
-    by_source, by_own, attendees_of, resident_ids = _prefetch(context, items)
+    lock = False
+    while items:
+        items = _sync_items(context, items, statuses, fail, lock=lock)
+        # Items whose creation a concurrent batch won are planned once more against the row it committed.
+        lock = True
+
+
+def _sync_items(context, items, statuses, fail, *, lock):
+    """Plan, write and report `items`; return those whose new appointment a concurrent batch inserted first."""
+    by_source, by_own, attendees_of, resident_ids = _prefetch(context, items, lock=lock)
     plan = _plan(context, items, by_source, by_own, attendees_of, resident_ids, fail)
+    lost = []
     if not context.dry_run:
         # Patients seen for the first time get their resident only now, once the plan knows they are booked.
         needed = {ref for _, ref, _ in plan.attendees_new} | {ref for _, ref in plan.attendees_changed if ref}
         missing = needed - resident_ids.keys()
         if missing:
             resident_ids.update(_create_residents(context, missing))
-        _write(context, plan, resident_ids)
+        lost = _write(context, plan, resident_ids)
     for item, appointment in plan.new:
         statuses[item.position] = ItemStatus(item.position, item.raw_id, ItemOutcome.CREATED, "created",
                                              appointment.pk)
@@ -526,6 +546,7 @@ def _sync_chunk(context, raws, offset, statuses):
     for item, appointment in plan.unchanged:
         statuses[item.position] = ItemStatus(item.position, item.raw_id, ItemOutcome.UNCHANGED, "unchanged",
                                              appointment.pk)
+    return lost
 
 
 def appointments_sync(*, organisation, actor, system, items, dry_run=False, progress=None):
