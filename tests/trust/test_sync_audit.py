@@ -70,7 +70,8 @@ def test_four_identical_batches_at_once_create_each_appointment_once(tenant):
     assert Attendee.objects.count() == ITEMS
     assert _outcomes() == {"created": ITEMS, "updated": 0, "unchanged": 3 * ITEMS}
     assert AppointmentEvent.objects.filter(kind="created").count() == ITEMS
-    # Nothing changed for the three later batches: no event and no audit row (see sync/README decision).
+    # Nothing changed for the three later batches: no event and no audit row (decided in the Updox
+    # COMPATIBILITY.md).
     assert AppointmentEvent.objects.exclude(kind="created").count() == 0
     assert _audits("create", "scheduling.appointment") == ITEMS
     assert _audits("update", "scheduling.appointment") == 0
