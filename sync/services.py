@@ -23,6 +23,7 @@ from directory import audit
 from directory.models import Resident, ResidentIdentifier
 from healthdesk import bulk
 from healthdesk.exceptions import Invalid
+from scheduling import services as scheduling_services
 from scheduling.choices import AppointmentKind, CancellationReason
 from scheduling.models import Appointment, AppointmentEvent, Attendee
 from sync.choices import ItemOutcome
@@ -41,6 +42,7 @@ SYNCED_FIELDS = [
     "kind", "starts_at", "duration_minutes", "location_ref", "calendar_ref", "type_ref", "summary", "details",
     "blocked", "cancelled_at", "cancellation_reason", "cancellation_note", "source_system", "source_id",
 ]
+CANCELLATION_FIELDS = {"cancelled_at", "cancellation_reason", "cancellation_note"}
 
 
 @dataclass
@@ -203,6 +205,7 @@ class _Plan:
     attendees_new: list = field(default_factory=list)  # (Appointment, patient ref, cancelled)
     attendees_changed: list = field(default_factory=list)  # (Attendee, patient ref or None)
     attendees_deleted: list = field(default_factory=list)
+    attendees_cancelled: list = field(default_factory=list)  # Attendees cancelled with their appointment
 
 
 class _Row:
@@ -288,6 +291,8 @@ def _plan_attendees(plan, item, appointment, attendees, resident_ids):
         current.cancelled_at = appointment.cancelled_at
         current.cancellation_reason = appointment.cancellation_reason
         current.cancellation_note = appointment.cancellation_note or None
+        if cancelled:
+            plan.attendees_cancelled.append(current)
     if new_resident or recancelled:
         plan.attendees_changed.append((current, item.patient_ref if new_resident else None))
     return new_resident or recancelled
@@ -462,19 +467,43 @@ def _write(context, plan, resident_ids):
     if plan.attendees_deleted:
         Attendee.objects.filter(pk__in=[a.pk for a in plan.attendees_deleted]).update(deleted_at=now, updated_at=now)
     created_note = f"synced from {context.system}"
+    updates, cancellations = _updates_and_cancellations(plan)
     events = [
         {"appointment_id": appointment.pk, "kind": "created", "note": created_note} for _, appointment in new
     ] + [
-        {"appointment_id": appointment.pk, "kind": "updated",
-         "note": ", ".join(sorted(set(changed) - {"source_system"})) or "attendee"}
-        for _, appointment, changed in plan.changed
+        {"appointment_id": appointment.pk, "kind": "updated", "note": ", ".join(fields) or "attendee"}
+        for appointment, fields in updates
     ]
     bulk.insert(AppointmentEvent, events, defaults=context.actor.as_fields())
-    _audit(context, new, plan)
+    _audit(context, new, plan, updates)
+    # A cancellation is recorded by scheduling's own rule, exactly as when staff or a partner cancel.
+    scheduling_services.cancellations_record(organisation=context.organisation, actor=context.actor,
+                                             cancellations=cancellations)
     return [item for item, _ in lost]
 
 
-def _audit(context, new, plan):
+def _updates_and_cancellations(plan):
+    """The changed appointments as (appointment, fields changed other than by a cancellation) where there is
+    more to record than a cancellation, and the cancellations as `cancellations_record` takes them."""
+    cancelled_attendees = {id(attendee) for attendee in plan.attendees_cancelled}
+    attendees_of = {}
+    for attendee in plan.attendees_cancelled:
+        attendees_of.setdefault(attendee.appointment_id, []).append(attendee.pk)
+    other_attendee_change = {attendee.appointment_id for attendee, ref in plan.attendees_changed
+                             if ref is not None or id(attendee) not in cancelled_attendees}
+    updates, cancellations = [], []
+    for _, appointment, changed in plan.changed:
+        fields = set(changed) - {"source_system"}
+        if "cancelled_at" in changed and appointment.cancelled_at is not None:
+            fields -= CANCELLATION_FIELDS
+            cancellations.append((appointment.pk, attendees_of.get(appointment.pk, []),
+                                  appointment.cancellation_reason, appointment.cancellation_note))
+        if fields or appointment.pk in other_attendee_change:
+            updates.append((appointment, sorted(fields)))
+    return updates, cancellations
+
+
+def _audit(context, new, plan, updates):
     """Audit rows for a chunk's bulk writes, one INSERT per kind of change (sync is how most rows arrive)."""
     def many(action, model, changes_by_id):
         if changes_by_id:
@@ -484,16 +513,17 @@ def _audit(context, new, plan):
     many(audit.CREATE, Appointment, {
         a.pk: {"source_id": a.source_id, "starts_at": a.starts_at.isoformat()} for _, a in new
     })
-    many(audit.UPDATE, Appointment, {
-        a.pk: {"fields": sorted(set(changed) - {"source_system"})} for _, a, changed in plan.changed
-    })
+    many(audit.UPDATE, Appointment, {a.pk: {"fields": fields} for a, fields in updates})
     if plan.attendees_new:
         # ignore_conflicts inserts return no ids: read back the live attendees of those appointments.
         booked = Attendee.objects.filter(
             appointment_id__in=[a.pk for a, _, _ in plan.attendees_new], deleted_at__isnull=True
         ).values_list("pk", "appointment_id", "resident_id")
         many(audit.CREATE, Attendee, {pk: {"appointment": apt, "resident": res} for pk, apt, res in booked})
-    many(audit.UPDATE, Attendee, {a.pk: {"resident": a.resident_id} for a, _ in plan.attendees_changed})
+    # An attendee cancelled with its appointment is audited with the cancellation; any other change here.
+    cancelled = {id(a) for a in plan.attendees_cancelled}
+    many(audit.UPDATE, Attendee, {a.pk: {"resident": a.resident_id} for a, ref in plan.attendees_changed
+                                  if ref is not None or id(a) not in cancelled})
     many(audit.DELETE, Attendee, {a.pk: {"deleted_at": context.now.isoformat()} for a in plan.attendees_deleted})
 
 

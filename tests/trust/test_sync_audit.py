@@ -114,3 +114,32 @@ def test_the_same_batch_again_is_unchanged_and_records_nothing(tenant):
     report = _sync(tenant, _batch(count=5))
     assert {s.outcome for s in report.statuses} == {"unchanged"}
     assert (AppointmentEvent.objects.count(), AuditEvent.objects.count()) == (events, audits)
+
+
+def _recorded(operation):
+    """What `operation` recorded: its appointment events and audit rows, without ids or times."""
+    events, audits = set(AppointmentEvent.objects.values_list("pk", flat=True)), set(
+        AuditEvent.objects.values_list("pk", flat=True))
+    operation()
+    return (
+        sorted((e.kind, e.note) for e in AppointmentEvent.objects.exclude(pk__in=events)),
+        sorted((a.action, a.object_type, repr(a.changes)) for a in AuditEvent.objects.exclude(pk__in=audits)),
+    )
+
+
+def test_a_sync_cancellation_is_recorded_as_the_scheduling_service_records_one(tenant):
+    from scheduling import services as scheduling_services
+    from scheduling.choices import CancellationReason
+
+    _sync(tenant, _batch(count=2))
+    by_sync = _recorded(lambda: _sync(tenant, [{**_batch(count=1)[0], "cancelled": True}]))
+    appointment = Appointment.objects.get(source_id="u1")
+    by_service = _recorded(lambda: scheduling_services.appointment_cancel(
+        appointment=appointment, actor=tenant.api_actor, reason=CancellationReason.OTHER,
+        note="Cancelled in updox.",
+    ))
+    assert by_sync == by_service
+    assert [kind for kind, _ in by_sync[0]] == ["cancelled"]
+    assert ("update", "scheduling.attendee", repr({"cancellation_reason": [None, 50]})) in by_sync[1]
+    cancelled = Attendee.objects.get(appointment__source_id="u0")
+    assert (cancelled.cancellation_reason, cancelled.cancelled_at is not None) == (50, True)
