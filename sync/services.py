@@ -432,7 +432,8 @@ def _write(context, plan, resident_ids):
             Appointment, [appointment.values for _, appointment in new],
             defaults={"organisation": context.organisation, "created_by": context.actor.user,
                       "created_by_client": context.actor.client},
-            ignore_conflicts=True, returning=["id", "source_id"],
+            unique_fields=["organisation", "source_system", "source_id"], ignore_conflicts=True,
+            returning=["id", "source_id"],
         )
         ids = {source_id: pk for pk, source_id in returned}
         won = []
