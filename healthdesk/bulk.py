@@ -68,7 +68,9 @@ class _Table:
 def _execute(table, rows, *, unique_fields, update_fields, ignore_conflicts, returning):
     suffix = ""
     if ignore_conflicts:
-        suffix = " ON CONFLICT DO NOTHING"
+        # With `unique_fields`, only a clash on them is ignored: any other constraint still fails loudly.
+        targets = ", ".join(table.quoted(name) for name in unique_fields)
+        suffix = f" ON CONFLICT ({targets}) DO NOTHING" if targets else " ON CONFLICT DO NOTHING"
     elif update_fields:
         targets = ", ".join(table.quoted(name) for name in unique_fields)
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in (table.quoted(name) for name in update_fields))
@@ -89,7 +91,8 @@ def insert(model, rows, *, defaults=None, unique_fields=(), update_fields=(), ig
     """INSERT `rows` (dicts of attname → value, over `defaults` and the model's own defaults; auto_now fields
     are now), in order; return the `returning` columns of the rows written, in that order.
 
-    With `update_fields`, a row clashing on `unique_fields` updates those fields of the stored row instead.
+    With `update_fields`, a row clashing on `unique_fields` updates those fields of the stored row instead; with
+    `ignore_conflicts`, a clashing row (on `unique_fields`, if given) is skipped and not returned.
     """
     if not rows:
         return []

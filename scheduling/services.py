@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from directory import audit
 from directory.models import Division, Resident, User
+from healthdesk import bulk
 from healthdesk.exceptions import Conflict, Invalid, NotFound
 from scheduling.choices import AppointmentKind, CancellationReason
 from scheduling.models import Appointment, AppointmentEvent, Attendee
@@ -43,6 +44,29 @@ def _audit_attendees(appointment, actor, ids, changes):
     """Audit rows for attendees changed in bulk along with their appointment."""
     audit.record_many(actor=actor, organisation=appointment.organisation, action=audit.UPDATE, model=Attendee,
                       changes_by_id={pk: changes for pk in ids})
+
+
+def cancellations_record(*, organisation, actor, cancellations):
+    """Record cancellations in the caller's transaction, in bulk: `cancellations` is a list of
+    (appointment id, ids of the attendees cancelled with it, reason code, note). Each appointment gets its
+    `cancelled` event and audit row, each attendee its audit row: the one record of a cancellation, whoever
+    cancels (a partner, the admin, a sync)."""
+    if not cancellations:
+        return
+    bulk.insert(AppointmentEvent, [
+        {"appointment_id": pk, "kind": "cancelled", "note": f"{int(code)} {note}".strip()}
+        for pk, _, code, note in cancellations
+    ], defaults=actor.as_fields())
+    audit.record_many(
+        actor=actor, organisation=organisation, action=audit.UPDATE, model=Attendee,
+        changes_by_id={attendee: {"cancellation_reason": [None, int(code)]}
+                       for _, attendees, code, _ in cancellations for attendee in attendees},
+    )
+    audit.record_many(
+        actor=actor, organisation=organisation, action=audit.UPDATE, model=Appointment,
+        changes_by_id={pk: {"cancellation_reason": [None, int(code)], "cancellation_note": [None, note or None]}
+                       for pk, _, code, note in cancellations},
+    )
 
 
 def _owned(model, organisation, value, field):
@@ -160,15 +184,15 @@ def appointment_cancel(*, appointment, actor, reason, note=""):
     appointment.cancellation_reason = code
     appointment.cancellation_note = note or ""
     appointment.save(update_fields=["cancelled_at", "cancellation_reason", "cancellation_note", "updated_at"])
+    ids = []
     if appointment.kind == AppointmentKind.INDIVIDUAL:
         attendees = appointment.attendees.filter(deleted_at__isnull=True, cancelled_at__isnull=True)
         ids = list(attendees.values_list("pk", flat=True))
         Attendee.objects.filter(pk__in=ids).update(
             cancelled_at=now, cancellation_reason=code, cancellation_note=note or None, updated_at=now
         )
-        _audit_attendees(appointment, actor, ids, {"cancellation_reason": [None, code]})
-    _event(appointment, actor, "cancelled", note=f"{code} {note}".strip(),
-           changes={"cancellation_reason": [None, code], "cancellation_note": [None, note or None]})
+    cancellations_record(organisation=appointment.organisation, actor=actor,
+                         cancellations=[(appointment.pk, ids, code, note)])
     return appointment
 
 

@@ -23,6 +23,7 @@ from directory import audit
 from directory.models import Resident, ResidentIdentifier
 from healthdesk import bulk
 from healthdesk.exceptions import Invalid
+from scheduling import services as scheduling_services
 from scheduling.choices import AppointmentKind, CancellationReason
 from scheduling.models import Appointment, AppointmentEvent, Attendee
 from sync.choices import ItemOutcome
@@ -41,6 +42,7 @@ SYNCED_FIELDS = [
     "kind", "starts_at", "duration_minutes", "location_ref", "calendar_ref", "type_ref", "summary", "details",
     "blocked", "cancelled_at", "cancellation_reason", "cancellation_note", "source_system", "source_id",
 ]
+CANCELLATION_FIELDS = {"cancelled_at", "cancellation_reason", "cancellation_note"}
 
 
 @dataclass
@@ -203,6 +205,7 @@ class _Plan:
     attendees_new: list = field(default_factory=list)  # (Appointment, patient ref, cancelled)
     attendees_changed: list = field(default_factory=list)  # (Attendee, patient ref or None)
     attendees_deleted: list = field(default_factory=list)
+    attendees_cancelled: list = field(default_factory=list)  # Attendees cancelled with their appointment
 
 
 class _Row:
@@ -288,6 +291,8 @@ def _plan_attendees(plan, item, appointment, attendees, resident_ids):
         current.cancelled_at = appointment.cancelled_at
         current.cancellation_reason = appointment.cancellation_reason
         current.cancellation_note = appointment.cancellation_note or None
+        if cancelled:
+            plan.attendees_cancelled.append(current)
     if new_resident or recancelled:
         plan.attendees_changed.append((current, item.patient_ref if new_resident else None))
     return new_resident or recancelled
@@ -332,15 +337,17 @@ def _plan(context, items, by_source, by_own, attendees_of, resident_ids, fail):
 
 
 # Reads -----------------------------------------------------------------------------------------------------
-def _prefetch(context, items):
+def _prefetch(context, items, lock=False):
     organisation = context.organisation
     source_ids = [item.source_id for item in items]
-    by_source = {
-        a.source_id: a
-        for a in _rows(Appointment.objects.filter(
-            organisation=organisation, source_system=context.system, source_id__in=source_ids
-        ), APPOINTMENT_COLUMNS)
-    }
+    matched = Appointment.objects.filter(
+        organisation=organisation, source_system=context.system, source_id__in=source_ids
+    )
+    if lock:
+        # Rows a concurrent batch has just inserted: locked (in key order) so that what this batch reports as
+        # their change is exactly what it writes over.
+        matched = matched.select_for_update().order_by("source_id")
+    by_source = {a.source_id: a for a in _rows(matched, APPOINTMENT_COLUMNS)}
     own_ids = [item.own_id for item in items if item.own_id is not None and item.source_id not in by_source]
     by_own = (
         {a.pk: a for a in _rows(Appointment.objects.filter(organisation=organisation, pk__in=own_ids),
@@ -416,19 +423,27 @@ def _write(context, plan, resident_ids):
     """Bulk writes in key order, so that two batches touching the same rows take their locks in the same order."""
     now = context.now
     new = sorted(plan.new, key=lambda pair: pair[1].source_id)
+    lost = []
     if new:
-        # An upsert, not a plain insert: a concurrent batch that inserted the same sender id first turns this
-        # into an update of its row instead of a duplicate or an integrity error.
+        # ON CONFLICT DO NOTHING: a sender id a concurrent batch inserted first (PostgreSQL waits for its commit)
+        # is not this batch's creation. RETURNING names exactly the rows this statement inserted; the others are
+        # handed back to be planned again as updates of the stored row, so that one batch only says "created".
         returned = bulk.insert(
             Appointment, [appointment.values for _, appointment in new],
             defaults={"organisation": context.organisation, "created_by": context.actor.user,
                       "created_by_client": context.actor.client},
-            unique_fields=["organisation", "source_system", "source_id"],
-            update_fields=[*SYNCED_FIELDS, "updated_at"], returning=["id", "source_id"],
+            unique_fields=["organisation", "source_system", "source_id"], ignore_conflicts=True,
+            returning=["id", "source_id"],
         )
         ids = {source_id: pk for pk, source_id in returned}
-        for _, appointment in new:
-            appointment.pk = ids[appointment.source_id]
+        won = []
+        for item, appointment in new:
+            appointment.pk = ids.get(appointment.source_id)
+            (won if appointment.pk is not None else lost).append((item, appointment))
+        new = won
+        if lost:
+            plan.new = [pair for pair in plan.new if pair[1].pk is not None]
+            plan.attendees_new = [booking for booking in plan.attendees_new if booking[0].pk is not None]
     if plan.changed:
         _update_rows(Appointment, [appointment for _, appointment, _ in plan.changed], SYNCED_FIELDS, now)
     if plan.attendees_new:
@@ -453,18 +468,43 @@ def _write(context, plan, resident_ids):
     if plan.attendees_deleted:
         Attendee.objects.filter(pk__in=[a.pk for a in plan.attendees_deleted]).update(deleted_at=now, updated_at=now)
     created_note = f"synced from {context.system}"
+    updates, cancellations = _updates_and_cancellations(plan)
     events = [
         {"appointment_id": appointment.pk, "kind": "created", "note": created_note} for _, appointment in new
     ] + [
-        {"appointment_id": appointment.pk, "kind": "updated",
-         "note": ", ".join(sorted(set(changed) - {"source_system"})) or "attendee"}
-        for _, appointment, changed in plan.changed
+        {"appointment_id": appointment.pk, "kind": "updated", "note": ", ".join(fields) or "attendee"}
+        for appointment, fields in updates
     ]
     bulk.insert(AppointmentEvent, events, defaults=context.actor.as_fields())
-    _audit(context, new, plan)
+    _audit(context, new, plan, updates)
+    # A cancellation is recorded by scheduling's own rule, exactly as when staff or a partner cancel.
+    scheduling_services.cancellations_record(organisation=context.organisation, actor=context.actor,
+                                             cancellations=cancellations)
+    return [item for item, _ in lost]
 
 
-def _audit(context, new, plan):
+def _updates_and_cancellations(plan):
+    """The changed appointments as (appointment, fields changed other than by a cancellation) where there is
+    more to record than a cancellation, and the cancellations as `cancellations_record` takes them."""
+    cancelled_attendees = {id(attendee) for attendee in plan.attendees_cancelled}
+    attendees_of = {}
+    for attendee in plan.attendees_cancelled:
+        attendees_of.setdefault(attendee.appointment_id, []).append(attendee.pk)
+    other_attendee_change = {attendee.appointment_id for attendee, ref in plan.attendees_changed
+                             if ref is not None or id(attendee) not in cancelled_attendees}
+    updates, cancellations = [], []
+    for _, appointment, changed in plan.changed:
+        fields = set(changed) - {"source_system"}
+        if "cancelled_at" in changed and appointment.cancelled_at is not None:
+            fields -= CANCELLATION_FIELDS
+            cancellations.append((appointment.pk, attendees_of.get(appointment.pk, []),
+                                  appointment.cancellation_reason, appointment.cancellation_note))
+        if fields or appointment.pk in other_attendee_change:
+            updates.append((appointment, sorted(fields)))
+    return updates, cancellations
+
+
+def _audit(context, new, plan, updates):
     """Audit rows for a chunk's bulk writes, one INSERT per kind of change (sync is how most rows arrive)."""
     def many(action, model, changes_by_id):
         if changes_by_id:
@@ -474,16 +514,17 @@ def _audit(context, new, plan):
     many(audit.CREATE, Appointment, {
         a.pk: {"source_id": a.source_id, "starts_at": a.starts_at.isoformat()} for _, a in new
     })
-    many(audit.UPDATE, Appointment, {
-        a.pk: {"fields": sorted(set(changed) - {"source_system"})} for _, a, changed in plan.changed
-    })
+    many(audit.UPDATE, Appointment, {a.pk: {"fields": fields} for a, fields in updates})
     if plan.attendees_new:
         # ignore_conflicts inserts return no ids: read back the live attendees of those appointments.
         booked = Attendee.objects.filter(
             appointment_id__in=[a.pk for a, _, _ in plan.attendees_new], deleted_at__isnull=True
         ).values_list("pk", "appointment_id", "resident_id")
         many(audit.CREATE, Attendee, {pk: {"appointment": apt, "resident": res} for pk, apt, res in booked})
-    many(audit.UPDATE, Attendee, {a.pk: {"resident": a.resident_id} for a, _ in plan.attendees_changed})
+    # An attendee cancelled with its appointment is audited with the cancellation; any other change here.
+    cancelled = {id(a) for a in plan.attendees_cancelled}
+    many(audit.UPDATE, Attendee, {a.pk: {"resident": a.resident_id} for a, ref in plan.attendees_changed
+                                  if ref is not None or id(a) not in cancelled})
     many(audit.DELETE, Attendee, {a.pk: {"deleted_at": context.now.isoformat()} for a in plan.attendees_deleted})
 
 
@@ -508,15 +549,25 @@ def _sync_chunk(context, raws, offset, statuses):
         items.append(item)
     if not items:
         return
-    by_source, by_own, attendees_of, resident_ids = _prefetch(context, items)
+    lock = False
+    while items:
+        items = _sync_items(context, items, statuses, fail, lock=lock)
+        # Items whose creation a concurrent batch won are planned once more against the row it committed.
+        lock = True
+
+
+def _sync_items(context, items, statuses, fail, *, lock):
+    """Plan, write and report `items`; return those whose new appointment a concurrent batch inserted first."""
+    by_source, by_own, attendees_of, resident_ids = _prefetch(context, items, lock=lock)
     plan = _plan(context, items, by_source, by_own, attendees_of, resident_ids, fail)
+    lost = []
     if not context.dry_run:
         # Patients seen for the first time get their resident only now, once the plan knows they are booked.
         needed = {ref for _, ref, _ in plan.attendees_new} | {ref for _, ref in plan.attendees_changed if ref}
         missing = needed - resident_ids.keys()
         if missing:
             resident_ids.update(_create_residents(context, missing))
-        _write(context, plan, resident_ids)
+        lost = _write(context, plan, resident_ids)
     for item, appointment in plan.new:
         statuses[item.position] = ItemStatus(item.position, item.raw_id, ItemOutcome.CREATED, "created",
                                              appointment.pk)
@@ -526,6 +577,7 @@ def _sync_chunk(context, raws, offset, statuses):
     for item, appointment in plan.unchanged:
         statuses[item.position] = ItemStatus(item.position, item.raw_id, ItemOutcome.UNCHANGED, "unchanged",
                                              appointment.pk)
+    return lost
 
 
 def appointments_sync(*, organisation, actor, system, items, dry_run=False, progress=None):

@@ -306,3 +306,30 @@ def test_a_list_read_with_nul_bytes_in_its_query_is_still_audited(tenant, client
     assert response.status_code == 200
     read = AuditEvent.objects.get(action="read", object_type="directory.resident")
     assert read.changes == {"list": {"name": ["value"], "format": ["json"]}}
+
+
+def test_cliniko_reads_that_name_a_patient_are_audited(tenant):
+    """Individual appointments and bookings carry `patient_name`: a read of the resident's record, audited like
+    Cliniko's own patient reads — the resident read for a record, the query (never the key) for a list."""
+    from tests.partners.cliniko.conftest import ClinikoClient
+
+    api = ClinikoClient(tenant.secret)
+    appointment = AppointmentFactory(organisation=tenant.organisation, kind=AppointmentKind.INDIVIDUAL)
+    AttendeeFactory(appointment=appointment, resident=tenant.resident)
+    reads = AuditEvent.objects.filter(action="read", object_type="directory.resident", channel="cliniko")
+
+    for url in (f"/v1/individual_appointments/{appointment.pk}", f"/v1/bookings/{appointment.pk}"):
+        before = set(reads.values_list("pk", flat=True))
+        response = api.get(url)
+        assert response.status_code == 200 and response.json()["patient_name"]
+        read = reads.exclude(pk__in=before).get()
+        assert (read.object_id, read.changes) == (str(tenant.resident.pk), {"ids": [str(tenant.resident.pk)]})
+        assert (read.organisation, read.actor_client) == (tenant.organisation, tenant.client)
+
+    for url in ("/v1/individual_appointments", "/v1/bookings"):
+        before = set(reads.values_list("pk", flat=True))
+        response = api.get(url, {"per_page": "5"})
+        assert response.status_code == 200
+        read = reads.exclude(pk__in=before).get()
+        assert read.changes == {"list": {"per_page": ["5"]}}
+        assert tenant.secret not in str(read.changes)

@@ -426,6 +426,16 @@ GROUP_EXAMPLE = {
 }
 
 
+def audit_patient_read(view, appointment):
+    """An individual appointment (or booking) names its patient: audit the read of that resident's record."""
+    if appointment.kind != AppointmentKind.INDIVIDUAL:
+        return
+    # The attendee the output serializer names (from the same prefetch, so no extra query for it).
+    attendee = cliniko.IndividualAppointmentOutput().attendee(appointment)
+    if attendee is not None:
+        view.audit_read(Resident, ids=[attendee.resident_id])
+
+
 class ClinikoAppointmentView(ClinikoView):
     """Appointments of one kind, read with their attendees (and the attendees' residents) prefetched."""
 
@@ -444,8 +454,10 @@ class ClinikoAppointmentView(ClinikoView):
             organisation=self.organisation, pk=pk, kind=self.kind, include_deleted=include_deleted
         )
 
-    def shown(self, pk, status=200, headers=None):
+    def shown(self, pk, status=200, headers=None, audit_read=False):
         appointment = self.appointments(include_deleted=True).get(pk=pk)
+        if audit_read:
+            audit_patient_read(self, appointment)
         return self.output(self.output_serializer, appointment, status=status, headers=headers)
 
     def create(self):
@@ -481,6 +493,11 @@ class ClinikoIndividualAppointments(ClinikoAppointmentListView):
 
     key = plural = "individual_appointments"
     filter_fields = INDIVIDUAL_FILTERS
+
+    def rows(self, **kwargs):
+        # Each row names its patient (`patient_name`): a list read of residents, audited with its query.
+        self.audit_read(Resident)
+        return super().rows(**kwargs)
 
     @extend_schema(
         tags=TAGS, operation_id="cliniko_individual_appointments_list", parameters=LIST_PARAMETERS,
@@ -518,7 +535,7 @@ class ClinikoIndividualAppointment(ClinikoAppointmentView):
         examples=[OpenApiExample("Individual appointment", value=INDIVIDUAL_EXAMPLE, response_only=True)],
     )
     def get(self, request, pk):
-        return self.shown(self.appointment(pk, include_deleted=True).pk)
+        return self.shown(self.appointment(pk, include_deleted=True).pk, audit_read=True)
 
     @extend_schema(
         tags=TAGS, operation_id="cliniko_individual_appointment_update", parameters=[ID],
@@ -661,6 +678,8 @@ class ClinikoBookings(ClinikoBookingView, ClinikoListView):
     filter_fields = APPOINTMENT_FILTERS
 
     def rows(self, **kwargs):
+        # Individual bookings name their patient: a list read of residents, audited with its query.
+        self.audit_read(Resident)
         return self.bookings(include_cancelled=False)
 
     @extend_schema(
@@ -685,7 +704,9 @@ class ClinikoBooking(ClinikoBookingView):
     )
     def get(self, request, pk):
         booking = scheduling_selectors.appointment_get(organisation=self.organisation, pk=pk, include_deleted=True)
-        return self.output(cliniko.BookingOutput, self.bookings(include_deleted=True).get(pk=booking.pk))
+        booking = self.bookings(include_deleted=True).get(pk=booking.pk)
+        audit_patient_read(self, booking)
+        return self.output(cliniko.BookingOutput, booking)
 
 
 # Patients --------------------------------------------------------------------------------------------------
