@@ -153,6 +153,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Session storage, not Django's default cookie fallback: an admin message may carry a new API secret (shown once)
+# and a cookie would hand it, merely base64-encoded, to the browser, proxies and their logs.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("nl", "Nederlands")]
 TIME_ZONE = "UTC"
