@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.html import format_html
 
 from directory import notifications, services
@@ -33,6 +34,14 @@ class OrganisationAdmin(OrganisationScopedAdmin):
         )}),
     )
 
+    # Organisations are made and removed by superusers (or ops commands) only; an organisation admin changes
+    # their own organisation's settings, and the scoped queryset hides every other organisation.
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
     def save_model(self, request, obj, form, change):
         if change:
             obj.save()
@@ -58,6 +67,51 @@ class UserAdmin(DjangoUserAdmin, OrganisationScopedAdmin):
         *DjangoUserAdmin.add_fieldsets,
         ("healthdesk", {"fields": ("organisation", "email", "first_name", "last_name")}),
     )
+    # What only a superuser may set: anyone else could grant themselves every organisation's data with them.
+    SUPERUSER_ONLY = {"is_superuser", "user_permissions", "organisation"}
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.exclude(is_superuser=True)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in self.SUPERUSER_ONLY]})
+            for name, options in fieldsets
+        ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups" and field is not None and not request.user.is_superuser:
+            field.queryset = field.queryset.filter(pk__in=grantable_groups(request.user))
+        return field
+
+    def save_model(self, request, obj, form, change):
+        """Through the directory services, so every edit is checked and audited."""
+        fields = {name: form.cleaned_data[name] for name in form.changed_data if name in services.USER_FIELDS}
+        if request.user.is_superuser and "is_superuser" in form.changed_data:
+            fields["is_superuser"] = form.cleaned_data["is_superuser"]
+        if change:
+            services.user_update(user=obj, actor=self.actor(request), **fields)
+            return
+        organisation = (form.cleaned_data.get("organisation") if request.user.is_superuser else None) \
+            or request.user.organisation
+        password = form.cleaned_data.get("password1") if form.cleaned_data.get("usable_password", True) else None
+        created = services.user_create(organisation=organisation, actor=self.actor(request), password=password,
+                                       **{**fields, "username": form.cleaned_data["username"]})
+        obj.pk, obj._state.adding, obj._state.db = created.pk, False, created._state.db
+
+
+def grantable_groups(user):
+    """The groups whose every permission `user` holds: staff grant only what they hold."""
+    held = user.get_all_permissions()
+    return [
+        group.pk for group in Group.objects.prefetch_related("permissions__content_type")
+        if all(f"{p.content_type.app_label}.{p.codename}" in held for p in group.permissions.all())
+    ]
 
 
 @admin.register(Division)
