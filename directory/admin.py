@@ -1,9 +1,10 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.db import transaction
 from django.utils.html import format_html
 
-from directory import notifications, services
+from directory import audit, notifications, services
 from directory.choices import DeliveryStatus
 from directory.models import (
     AccessToken,
@@ -88,6 +89,16 @@ class UserAdmin(DjangoUserAdmin, OrganisationScopedAdmin):
         if db_field.name == "groups" and field is not None and not request.user.is_superuser:
             field.queryset = field.queryset.filter(pk__in=grantable_groups(request.user))
         return field
+
+    def user_change_password(self, request, id, form_url=""):
+        """Django's password page, recorded in the audit trail: that the password changed, never the hash."""
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                user = self.get_object(request, id)
+                audit.record(actor=self.actor(request), organisation=user.organisation, action=audit.UPDATE,
+                             instance=user, changes={"password": "changed"})
+        return response
 
     def save_model(self, request, obj, form, change):
         """Through the directory services, so every edit is checked and audited."""
