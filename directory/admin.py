@@ -19,7 +19,7 @@ from directory.models import (
     ResidentType,
     User,
 )
-from healthdesk.admin_scoping import OrganisationScopedAdmin, ReadOnlyAdmin, ReadOnlyInline
+from healthdesk.admin_scoping import OrganisationScopedAdmin, OrganisationScopedInline, ReadOnlyAdmin, ReadOnlyInline
 from healthdesk.onboarding import organisation_onboard
 
 
@@ -144,7 +144,7 @@ class ResidentIdentifierInline(ReadOnlyInline):
     readonly_fields = ("system", "value")
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(OrganisationScopedInline):
     """The resident's family, healthcare professional and primary contacts: who ticket notices go to."""
 
     model = Contact

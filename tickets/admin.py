@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from healthdesk.admin_scoping import OrganisationScopedAdmin, ReadOnlyAdmin, ReadOnlyInline
+from healthdesk.admin_scoping import OrganisationScopedAdmin, OrganisationScopedInline, ReadOnlyAdmin, ReadOnlyInline
 from tickets import selectors, services
 from tickets.choices import DerivedFilter
 from tickets.models import Attachment, Category, CategoryAssessment, Message, Ticket, TicketEvent, Urgency
@@ -45,7 +45,7 @@ class DerivedStateFilter(admin.SimpleListFilter):
         return queryset.filter(selectors.derived_filter_q(self.value(), organisation=organisation))
 
 
-class MessageInline(admin.TabularInline):
+class MessageInline(OrganisationScopedInline):
     model = Message
     fields = ("created_at", "sender_kind", "sender_name", "category", "body", "visible_to_requester")
     readonly_fields = ("created_at", "sender_name")
