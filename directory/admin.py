@@ -169,6 +169,10 @@ class ResidentAdmin(OrganisationScopedAdmin):
     readonly_fields = ("created_via", "created_at", "updated_at", "archived_at")
     inlines = (ContactInline, ResidentIdentifierInline)
 
+    def has_delete_permission(self, request, obj=None):
+        # No delete here the services cannot audit: a resident is archived (audited), keeping their history.
+        return False
+
     @admin.display(description="records")
     def records(self, obj):
         return format_html(
@@ -214,6 +218,10 @@ class ApiClientAdmin(OrganisationScopedAdmin):
     readonly_fields = ("key", "created_at", "last_used_at", "revoked_at")
     filter_horizontal = ("granted_organisations",)
     actions = ("revoke", "rotate")
+
+    def has_delete_permission(self, request, obj=None):
+        # No unaudited delete: a client is revoked (audited) and kept as the actor of its audit events.
+        return False
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -89,7 +89,7 @@ def api_client_revoke(*, client, actor=SYSTEM):
         client.revoked_at = timezone.now()
         client.save(update_fields=["revoked_at"])
         client.access_tokens.all().delete()
-        audit.record(actor=actor, organisation=client.organisation, action=audit.DELETE, instance=client,
+        audit.record(actor=actor, organisation=client.organisation, action=audit.REVOKE, instance=client,
                      changes={"revoked_at": [None, client.revoked_at.isoformat()]})
     return client
 

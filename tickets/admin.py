@@ -92,6 +92,10 @@ class TicketAdmin(OrganisationScopedAdmin):
     inlines = (MessageInline, AssessmentInline, AttachmentInline, EventInline)
     actions = ("assign_to_me", "close", "reopen", "export_csv")
 
+    def has_delete_permission(self, request, obj=None):
+        # No delete here the services cannot audit: a ticket is closed, keeping its history.
+        return False
+
     def get_fields(self, request, obj=None):
         return (*CREATE_FIELDS, *self.readonly_fields)
 
