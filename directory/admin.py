@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from django.db import transaction
 from django.db.models import Case, IntegerField, When
 from django.utils.html import format_html
 
-from directory import notifications, services
+from directory import audit, notifications, services
 from directory.choices import DeliveryStatus
 from directory.models import (
     AccessToken,
@@ -18,7 +20,7 @@ from directory.models import (
     ResidentType,
     User,
 )
-from healthdesk.admin_scoping import OrganisationScopedAdmin, ReadOnlyAdmin, ReadOnlyInline
+from healthdesk.admin_scoping import OrganisationScopedAdmin, OrganisationScopedInline, ReadOnlyAdmin, ReadOnlyInline
 from healthdesk.onboarding import organisation_onboard
 
 
@@ -33,6 +35,14 @@ class OrganisationAdmin(OrganisationScopedAdmin):
             "due_hours_urgent", "due_hours_high", "due_hours_medium", "due_hours_low",
         )}),
     )
+
+    # Organisations are made and removed by superusers (or ops commands) only; an organisation admin changes
+    # their own organisation's settings, and the scoped queryset hides every other organisation.
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -59,6 +69,61 @@ class UserAdmin(DjangoUserAdmin, OrganisationScopedAdmin):
         *DjangoUserAdmin.add_fieldsets,
         ("healthdesk", {"fields": ("organisation", "email", "first_name", "last_name")}),
     )
+    # What only a superuser may set: anyone else could grant themselves every organisation's data with them.
+    SUPERUSER_ONLY = {"is_superuser", "user_permissions", "organisation"}
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.exclude(is_superuser=True)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in self.SUPERUSER_ONLY]})
+            for name, options in fieldsets
+        ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups" and field is not None and not request.user.is_superuser:
+            field.queryset = field.queryset.filter(pk__in=grantable_groups(request.user))
+        return field
+
+    def user_change_password(self, request, id, form_url=""):
+        """Django's password page, recorded in the audit trail: that the password changed, never the hash."""
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                user = self.get_object(request, id)
+                audit.record(actor=self.actor(request), organisation=user.organisation, action=audit.UPDATE,
+                             instance=user, changes={"password": "changed"})
+        return response
+
+    def save_model(self, request, obj, form, change):
+        """Through the directory services, so every edit is checked and audited."""
+        fields = {name: form.cleaned_data[name] for name in form.changed_data if name in services.USER_FIELDS}
+        if request.user.is_superuser and "is_superuser" in form.changed_data:
+            fields["is_superuser"] = form.cleaned_data["is_superuser"]
+        if change:
+            services.user_update(user=obj, actor=self.actor(request), **fields)
+            return
+        organisation = (form.cleaned_data.get("organisation") if request.user.is_superuser else None) \
+            or request.user.organisation
+        password = form.cleaned_data.get("password1") if form.cleaned_data.get("usable_password", True) else None
+        created = services.user_create(organisation=organisation, actor=self.actor(request), password=password,
+                                       **{**fields, "username": form.cleaned_data["username"]})
+        obj.pk, obj._state.adding, obj._state.db = created.pk, False, created._state.db
+
+
+def grantable_groups(user):
+    """The groups whose every permission `user` holds: staff grant only what they hold."""
+    held = user.get_all_permissions()
+    return [
+        group.pk for group in Group.objects.prefetch_related("permissions__content_type")
+        if all(f"{p.content_type.app_label}.{p.codename}" in held for p in group.permissions.all())
+    ]
 
 
 @admin.register(Division)
@@ -80,7 +145,7 @@ class ResidentIdentifierInline(ReadOnlyInline):
     readonly_fields = ("system", "value")
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(OrganisationScopedInline):
     """The resident's family, healthcare professional and primary contacts: who ticket notices go to."""
 
     model = Contact
@@ -110,6 +175,10 @@ class ResidentAdmin(OrganisationScopedAdmin):
     filter_horizontal = ("divisions",)
     readonly_fields = ("created_via", "created_at", "updated_at", "archived_at")
     inlines = (ContactInline, ResidentIdentifierInline)
+
+    def has_delete_permission(self, request, obj=None):
+        # No delete here the services cannot audit: a resident is archived (audited), keeping their history.
+        return False
 
     @admin.display(description="records")
     def records(self, obj):
@@ -156,6 +225,10 @@ class ApiClientAdmin(OrganisationScopedAdmin):
     readonly_fields = ("key", "created_at", "last_used_at", "revoked_at")
     filter_horizontal = ("granted_organisations",)
     actions = ("revoke", "rotate")
+
+    def has_delete_permission(self, request, obj=None):
+        # No unaudited delete: a client is revoked (audited) and kept as the actor of its audit events.
+        return False
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from directory.models import AuditEvent
 from healthdesk import bulk
 
-CREATE, UPDATE, DELETE, READ = "create", "update", "delete", "read"
+CREATE, UPDATE, DELETE, READ, REVOKE = "create", "update", "delete", "read", "revoke"
 
 
 def _plain(value):

@@ -89,7 +89,7 @@ def api_client_revoke(*, client, actor=SYSTEM):
         client.revoked_at = timezone.now()
         client.save(update_fields=["revoked_at"])
         client.access_tokens.all().delete()
-        audit.record(actor=actor, organisation=client.organisation, action=audit.DELETE, instance=client,
+        audit.record(actor=actor, organisation=client.organisation, action=audit.REVOKE, instance=client,
                      changes={"revoked_at": [None, client.revoked_at.isoformat()]})
     return client
 
@@ -221,7 +221,8 @@ def resident_create(*, organisation, actor, divisions=(), identifiers=None, **fi
 def resident_update(*, resident, actor, divisions=None, **fields):
     """Change a resident's fields (and divisions when given)."""
     _check_fields(fields, RESIDENT_FIELDS, "Resident")
-    before = audit.snapshot(resident, fields)
+    # The stored row, not `resident`: the admin's form has already set the new values on it.
+    before = audit.snapshot(Resident.objects.get(pk=resident.pk), fields)
     for name, value in fields.items():
         setattr(resident, name, value)
     resident.updated_by = actor.user
@@ -313,12 +314,15 @@ def _unique_username(base):
 
 
 @transaction.atomic
-def user_update(*, user, actor, **fields):
-    """Change a staff user's profile fields."""
+def user_update(*, user, actor, is_superuser=None, **fields):
+    """Change a staff user's profile fields; `is_superuser` only from a caller that checked a superuser asks."""
     _check_fields(fields, USER_FIELDS, "User")
+    if is_superuser is not None:
+        fields["is_superuser"] = is_superuser
     if "email" in fields:
         _check_email_free(user.organisation, fields["email"], exclude_pk=user.pk)
-    before = audit.snapshot(user, fields)
+    # The stored row, not `user`: the admin's form has already set the new values on it.
+    before = audit.snapshot(User.objects.get(pk=user.pk), fields)
     for name, value in fields.items():
         setattr(user, name, value)
     user.full_clean(exclude=["password", "organisation"])

@@ -8,6 +8,9 @@ ORGANISATION_ADMIN = "Organisation admin"
 
 DOMAIN_APPS = ("directory", "tickets", "scheduling", "sync")
 
+# The audit trail is evidence: every group may at most read it, whatever else it is given.
+VIEW_ONLY = {"directory.auditevent"}
+
 # app_label.model -> actions, per group; anything unlisted is not granted.
 GRANTS = {
     FRONT_DESK: {
@@ -47,7 +50,8 @@ GRANTS = {
 
 
 def ensure_staff_groups(**kwargs):
-    """Create or refresh the three groups; the organisation admin gets every domain permission."""
+    """Create or refresh the three groups; the organisation admin gets every domain permission but writing the
+    audit trail."""
     permissions = Permission.objects.select_related("content_type").filter(content_type__app_label__in=DOMAIN_APPS)
     by_code = {f"{p.content_type.app_label}.{p.codename}": p for p in permissions}
     for name, grants in GRANTS.items():
@@ -57,4 +61,8 @@ def ensure_staff_groups(**kwargs):
             if f"{model.split('.')[0]}.{action}_{model.split('.')[1]}" in by_code
         ]
         Group.objects.get_or_create(name=name)[0].permissions.set(wanted)
-    Group.objects.get_or_create(name=ORGANISATION_ADMIN)[0].permissions.set(list(by_code.values()))
+    everything = [
+        p for code, p in by_code.items()
+        if f"{p.content_type.app_label}.{p.content_type.model}" not in VIEW_ONLY or p.codename.startswith("view_")
+    ]
+    Group.objects.get_or_create(name=ORGANISATION_ADMIN)[0].permissions.set(everything)

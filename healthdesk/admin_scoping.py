@@ -121,8 +121,20 @@ class ReadOnlyAdmin(OrganisationScopedAdmin):
         return False
 
 
+class OrganisationScopedInline(admin.TabularInline):
+    """An inline whose foreign-key and many-to-many choices are the staff user's organisation's rows only, so a
+    forged choice of another organisation is a form error instead of reaching the services."""
 
-class ReadOnlyInline(admin.TabularInline):
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return OrganisationScopedAdmin._scoped(super().formfield_for_foreignkey(db_field, request, **kwargs),
+                                               db_field, request)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return OrganisationScopedAdmin._scoped(super().formfield_for_manytomany(db_field, request, **kwargs),
+                                               db_field, request)
+
+
+class ReadOnlyInline(OrganisationScopedInline):
     """An inline of history or child rows that is shown, never added to, changed or deleted here."""
 
     extra = 0

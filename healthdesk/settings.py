@@ -171,7 +171,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "healthdesk.password_validation.GuessablePatternValidator"},
 ]
+
+# Session storage, not Django's default cookie fallback: an admin message may carry a new API secret (shown once)
+# and a cookie would hand it, merely base64-encoded, to the browser, proxies and their logs.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("nl", "Nederlands")]

@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from healthdesk.admin_scoping import OrganisationScopedAdmin, ReadOnlyAdmin, ReadOnlyInline
+from healthdesk.admin_scoping import OrganisationScopedAdmin, OrganisationScopedInline, ReadOnlyAdmin, ReadOnlyInline
 from tickets import selectors, services
 from tickets.choices import DerivedFilter
 from tickets.models import Attachment, Category, CategoryAssessment, Message, Ticket, TicketEvent, Urgency
@@ -45,7 +45,7 @@ class DerivedStateFilter(admin.SimpleListFilter):
         return queryset.filter(selectors.derived_filter_q(self.value(), organisation=organisation))
 
 
-class MessageInline(admin.TabularInline):
+class MessageInline(OrganisationScopedInline):
     model = Message
     fields = ("created_at", "sender_kind", "sender_name", "category", "body", "visible_to_requester")
     readonly_fields = ("created_at", "sender_name")
@@ -94,6 +94,10 @@ class TicketAdmin(OrganisationScopedAdmin):
                        "updated_at")
     inlines = (MessageInline, AssessmentInline, AttachmentInline, EventInline)
     actions = ("assign_to_me", "close", "reopen", "export_csv")
+
+    def has_delete_permission(self, request, obj=None):
+        # No delete here the services cannot audit: a ticket is closed, keeping its history.
+        return False
 
     def get_fields(self, request, obj=None):
         return (*CREATE_FIELDS, *self.readonly_fields)

@@ -97,7 +97,7 @@ def test_users_and_api_clients(tenant):
     one_event(
         tenant,
         actor,
-        "delete",
+        "revoke",  # issue #16: a revoke is recorded as what it is
         "directory.apiclient",
         lambda: directory_services.api_client_revoke(client=issued.client, actor=actor),
     )
