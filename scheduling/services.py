@@ -11,6 +11,7 @@ from directory import audit
 from directory.models import Division, Resident, User
 from healthdesk import bulk
 from healthdesk.exceptions import Conflict, Invalid, NotFound
+from healthdesk.numbers import is_ascii_digits
 from scheduling.choices import AppointmentKind, CancellationReason
 from scheduling.models import Appointment, AppointmentEvent, Attendee
 
@@ -74,7 +75,7 @@ def _owned(model, organisation, value, field):
     if value is None:
         return None
     pk = value.pk if isinstance(value, model) else value
-    row = model.objects.filter(organisation=organisation, pk=pk).first() if str(pk).isdigit() else None
+    row = model.objects.filter(organisation=organisation, pk=pk).first() if is_ascii_digits(str(pk)) else None
     if row is None:
         raise Invalid(f"Unknown {model._meta.verbose_name}.", field=field)
     return row

@@ -23,6 +23,7 @@ from directory import audit
 from directory.models import Resident, ResidentIdentifier
 from healthdesk import bulk
 from healthdesk.exceptions import Invalid
+from healthdesk.numbers import is_ascii_digits
 from scheduling import services as scheduling_services
 from scheduling.choices import AppointmentKind, CancellationReason
 from scheduling.models import Appointment, AppointmentEvent, Attendee
@@ -136,7 +137,7 @@ def _integer(raw, key):
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, str) and value.strip().isdigit():
+    if is_ascii_digits(value.strip() if isinstance(value, str) else None):
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int):
         raise Invalid(f"{key}: must be a whole number.", field=key)

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from directory.models import Organisation
 from healthdesk.exceptions import Invalid, NotFound
+from healthdesk.numbers import is_ascii_digits
 from tickets.choices import DerivedFilter, TicketStatus
 from tickets.models import Attachment, Category, CategoryAssessment, Message, Ticket, Urgency
 
@@ -111,7 +112,7 @@ def urgency_find(*, organisation, name_or_id):
     """An urgency by id or case-insensitive name, or NotFound naming `urgency_status`."""
     value = str(name_or_id).strip()
     qs = Urgency.objects.filter(organisation=organisation)
-    found = qs.filter(pk=int(value)).first() if value.isdigit() else qs.filter(name__iexact=value).first()
+    found = qs.filter(pk=int(value)).first() if is_ascii_digits(value) else qs.filter(name__iexact=value).first()
     if found is None:
         raise NotFound(f"Unknown urgency status {value!r}.", field="urgency_status")
     return found

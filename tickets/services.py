@@ -13,6 +13,7 @@ from django.utils import timezone
 from directory import audit
 from directory.models import Resident, User
 from healthdesk.exceptions import Conflict, Invalid, NotFound, PermissionDenied
+from healthdesk.numbers import is_ascii_digits
 from tickets import notifications, uploads
 from tickets.choices import AssessmentStatus, EventKind, Priority, SenderKind, TicketStatus
 from tickets.models import Attachment, Category, CategoryAssessment, Message, Ticket, TicketEvent, Urgency
@@ -373,7 +374,7 @@ def ticket_reopen(*, ticket, actor, reason="", sender_kind=SenderKind.USER, send
 def ticket_rate(*, ticket, actor, rating, resident):
     """Record the requester's 1–5 rating; a new rating replaces the old one."""
     # Whole numbers only, as ints or digit strings: int() would silently truncate 2.5 to 2.
-    if isinstance(rating, bool) or not (isinstance(rating, int) or (isinstance(rating, str) and rating.isdigit())):
+    if isinstance(rating, bool) or not (isinstance(rating, int) or is_ascii_digits(rating)):
         raise Invalid("The rating must be a whole number from 1 to 5.", field="rating")
     rating = int(rating)
     if not 1 <= rating <= 5:
