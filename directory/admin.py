@@ -232,7 +232,8 @@ class ApiClientAdmin(OrganisationScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save()
+            fields = {name: form.cleaned_data[name] for name in services.API_CLIENT_FIELDS if name in form.cleaned_data}
+            services.api_client_update(client=obj, actor=self.actor(request), **fields)
             return
         issued = services.api_client_create(
             organisation=form.cleaned_data["organisation"], name=form.cleaned_data["name"],

@@ -69,6 +69,26 @@ def api_client_create(*, organisation, name, is_vendor=False, created_by=None, a
     return IssuedCredentials(client=client, secret=secret)
 
 
+API_CLIENT_FIELDS = ("name", "organisation", "is_vendor")
+
+
+@transaction.atomic
+def api_client_update(*, client, actor, **fields):
+    """Rename a client, move it, or make it a vendor; the audit records what changed (never a secret)."""
+    _check_fields(fields, set(API_CLIENT_FIELDS), "ApiClient")
+    stored = ApiClient.objects.select_for_update().get(pk=client.pk)
+    before = audit.snapshot(stored, fields)
+    for name, value in fields.items():
+        setattr(stored, name, value)
+    stored.full_clean(exclude=["secret_digest", "secret_prefix", "key"])
+    stored.save(update_fields=list(fields))
+    changes = audit.diff(before, stored)
+    if changes:
+        audit.record(actor=actor, organisation=stored.organisation, action=audit.UPDATE, instance=stored,
+                     changes=changes)
+    return stored
+
+
 def api_client_rotate(*, client, actor=SYSTEM):
     """Replace a client's secret; the old one stops working at once, and live access tokens with it."""
     secret = credentials.new_secret()

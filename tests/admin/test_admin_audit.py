@@ -70,3 +70,14 @@ def test_a_resident_edit_in_the_admin_records_what_changed(client, tenant):
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     [(changes, channel)] = _events(resident)
     assert changes["first_name"] == [old_first_name, "Wilhelmina"]
+
+
+def test_renaming_an_api_client_in_the_admin_is_recorded(root, tenant):
+    url = reverse("admin:directory_apiclient_change", args=[tenant.client.pk])
+    data = {"name": "Renamed app", "organisation": tenant.organisation.pk, "granted_organisations": []}
+    response = root.post(url, data)
+    assert response.status_code == 302, response.content[:2000]
+    tenant.client.refresh_from_db()
+    assert tenant.client.name == "Renamed app"
+    [(changes, channel)] = _events(tenant.client)
+    assert changes == {"name": ["Sunny Meadows app", "Renamed app"]} and channel == "admin"
