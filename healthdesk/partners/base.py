@@ -235,15 +235,41 @@ class ApiClientAuthentication(BaseAuthentication):
         return self.www_authenticate
 
 
+def count_in_window(cache, key, timeout):
+    """Add one to `key` in the shared cache and return the new count; the key expires `timeout` seconds on.
+
+    On Redis, INCR and EXPIRE go in one pipeline: one round trip, and no moment when the key exists without an
+    expiry. (Django's `RedisCache.incr` is EXISTS then INCRBY; a key expiring between the two was recreated
+    without expiry and locked its client out for good, #21.) On the database cache, add-then-incr is a read
+    and a write, not atomic: concurrent workers may under-count a little. The key carries its window number,
+    so a key that somehow outlives its window is never read again.
+    """
+    redis_client = getattr(getattr(cache, "_cache", None), "get_client", None)
+    if redis_client is not None:
+        cache_key = cache.make_and_validate_key(key)
+        pipe = redis_client(cache_key, write=True).pipeline(transaction=False)
+        pipe.incr(cache_key)
+        pipe.expire(cache_key, timeout)
+        count, _ = pipe.execute()
+        return count
+    if cache.add(key, 1, timeout=timeout):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr: this request opens the counter again
+        cache.add(key, 1, timeout=timeout)
+        return 1
+
+
 class SharedWindowThrottle(SimpleRateThrottle):
     """`rate` requests per client in fixed windows (a minute for `…/min`), counted in the shared cache (Redis, or
     the database) so that every worker process counts together: a per-process count lets workers × the limit
     through.
 
-    One counter per client and window, raised with the cache's incr/add (atomic in Redis, as production runs;
-    the database cache's incr is a read and a write), instead of DRF's list of timestamps: that list is read
-    and rewritten whole on every request (up to `rate` entries), and two workers rewriting it at once lose one
-    of the two requests. The counter expires when its window ends.
+    One counter per client and window (the window's number is in the key), raised by `count_in_window`,
+    instead of DRF's list of timestamps: that list is read and rewritten whole on every request (up to `rate`
+    entries), and two workers rewriting it at once lose one of the two requests. The counter expires when its
+    window ends.
     """
 
     # Not DRF's key: during a rolling deploy, workers still running DRF's throttle keep their lists apart.
@@ -260,13 +286,11 @@ class SharedWindowThrottle(SimpleRateThrottle):
         if self.key is None:
             return True
         now = self.timer()
-        window_end = (now // self.duration + 1) * self.duration
+        window = int(now // self.duration)
+        window_end = (window + 1) * self.duration
         self.wait_seconds = window_end - now
-        try:
-            count = self.cache.incr(self.key)
-        except ValueError:  # the window's first request opens its counter; a concurrent opener makes it incr
-            opened = self.cache.add(self.key, 1, timeout=max(1, math.ceil(window_end - now)))
-            count = 1 if opened else self.cache.incr(self.key)
+        timeout = max(1, math.ceil(window_end - now))
+        count = count_in_window(self.cache, f"{self.key}_{window}", timeout)
         return count <= self.num_requests
 
     def wait(self):

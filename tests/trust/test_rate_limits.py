@@ -1,0 +1,97 @@
+"""The shared rate-limit counter: a key that can never outlive its window, one round trip to Redis, and every
+limit that applies to a request counted (issues #21 and #16)."""
+
+import pytest
+import redis
+from django.core.cache import caches
+from django.test import RequestFactory
+
+from healthdesk.partners.base import ApiClientRateThrottle, ApiPrincipal
+
+REDIS_URL = "redis://127.0.0.1:6379/3"
+
+
+@pytest.fixture
+def redis_cache(settings):
+    settings.CACHES = {**settings.CACHES, "shared": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "test-rate-limits",
+    }}
+    server = redis.Redis.from_url(REDIS_URL)
+    server.flushdb()
+    yield server
+    server.flushdb()
+
+
+def _throttled_request(tenant):
+    request = RequestFactory().get("/")
+    request.auth = ApiPrincipal(client=tenant.client, organisation=tenant.organisation)
+    return request
+
+
+def _at(throttle, now):
+    throttle.timer = lambda: now
+    return throttle
+
+
+@pytest.mark.django_db
+def test_a_counter_left_without_expiry_never_locks_the_client_out(redis_cache, tenant, settings):
+    # What EXISTS-then-INCRBY leaves when the key expires in between: a count with TTL -1 that never resets.
+    settings.HEALTHDESK_API_RATE = "2/min"
+    request = _throttled_request(tenant)
+    first = _at(ApiClientRateThrottle(), 600.0)
+    assert first.allow_request(request, None)
+    for key in redis_cache.keys("*"):
+        redis_cache.persist(key)
+        redis_cache.set(key, 10**6)
+    # The next window counts afresh, whatever the previous window's key became.
+    assert _at(ApiClientRateThrottle(), 660.0).allow_request(request, None)
+
+
+@pytest.mark.django_db
+def test_every_counter_key_in_redis_has_an_expiry(redis_cache, tenant, settings):
+    settings.HEALTHDESK_API_RATE = "5/min"
+    request = _throttled_request(tenant)
+    for now in (600.0, 601.0, 659.9, 660.0, 700.0):
+        _at(ApiClientRateThrottle(), now).allow_request(request, None)
+        keys = redis_cache.keys("*throttle*")
+        assert keys
+        assert all(0 < redis_cache.ttl(key) <= 61 for key in keys), {k: redis_cache.ttl(k) for k in keys}
+
+
+@pytest.mark.django_db
+def test_counting_a_request_costs_one_round_trip_to_redis(redis_cache, tenant, settings, monkeypatch):
+    settings.HEALTHDESK_API_RATE = "5/min"
+    request = _throttled_request(tenant)
+    _at(ApiClientRateThrottle(), 600.0).allow_request(request, None)  # connection opened outside the count
+    sent = []
+    original = redis.connection.AbstractConnection.send_packed_command
+
+    def counting(self, command, check_health=True):
+        sent.append(command)
+        return original(self, command, check_health)
+
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counting)
+    assert _at(ApiClientRateThrottle(), 601.0).allow_request(request, None)
+    assert len(sent) == 1
+
+
+@pytest.mark.django_db
+def test_the_database_cache_counts_per_window_too(tenant, settings):
+    settings.HEALTHDESK_API_RATE = "2/min"
+    caches["shared"].clear()
+    request = _throttled_request(tenant)
+    assert [_at(ApiClientRateThrottle(), 600.0 + i).allow_request(request, None) for i in range(3)] == [
+        True, True, False]
+    assert _at(ApiClientRateThrottle(), 660.0).allow_request(request, None)  # a new window, a new count
+
+
+@pytest.mark.django_db
+def test_cliniko_limit_adds_to_the_per_client_limit(tenant, settings):
+    from tests.partners.cliniko.conftest import ClinikoClient
+
+    caches["shared"].clear()
+    settings.HEALTHDESK_API_RATE = "2/min"
+    settings.HEALTHDESK_CLINIKO_RATE_LIMIT = "200/min"
+    api = ClinikoClient(tenant.secret)
+    assert [api.get("/v1/attendees").status_code for _ in range(3)] == [200, 200, 429]
