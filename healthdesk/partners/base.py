@@ -25,6 +25,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, DataError, IntegrityError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
+from redis.exceptions import RedisError
 from rest_framework import exceptions as drf
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import IsAuthenticated
@@ -126,6 +127,11 @@ def classify(exc):
         return Problem(409, "conflict", "The request conflicts with existing data.")
     if isinstance(exc, (OperationalError, InterfaceError)) or type(exc) is DatabaseError:
         # The database went away (restart, failover): partners retry on 503.
+        retry = str(settings.HEALTHDESK_DB_RETRY_AFTER_SECONDS)
+        return Problem(503, "unavailable", "Service temporarily unavailable.", headers={"Retry-After": retry})
+    if isinstance(exc, RedisError):
+        # The shared cache (rate limits) is down: every worker would fail the same way, so partners retry on 503.
+        logger.error("shared cache unreachable, answering 503: %s: %s", type(exc).__name__, exc)
         retry = str(settings.HEALTHDESK_DB_RETRY_AFTER_SECONDS)
         return Problem(503, "unavailable", "Service temporarily unavailable.", headers={"Retry-After": retry})
     logger.error("Unhandled error in partner API", exc_info=exc)

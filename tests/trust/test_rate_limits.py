@@ -95,3 +95,20 @@ def test_cliniko_limit_adds_to_the_per_client_limit(tenant, settings):
     settings.HEALTHDESK_CLINIKO_RATE_LIMIT = "200/min"
     api = ClinikoClient(tenant.secret)
     assert [api.get("/v1/attendees").status_code for _ in range(3)] == [200, 200, 429]
+
+
+@pytest.mark.django_db
+def test_an_unreachable_redis_is_a_503_with_retry_after_in_the_partners_shape(tenant, settings, caplog):
+    from tests.partners.cliniko.conftest import ClinikoClient
+
+    # Port 9139 is ours and nothing listens on it: a real connection refused, not a mock.
+    settings.CACHES = {**settings.CACHES, "shared": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9139/3",
+    }}
+    response = ClinikoClient(tenant.secret).get("/v1/attendees")
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0
+    assert "message" in response.json()  # Cliniko's error shape
+    causes = [r for r in caplog.records if "shared cache unreachable" in r.getMessage()]
+    assert len(causes) == 1 and "\n" not in causes[0].getMessage()
+    assert "9139" in causes[0].getMessage() or "Connection" in causes[0].getMessage()
