@@ -185,6 +185,9 @@ HEALTHDESK_SYNC_MAX_ITEMS = env_int("HEALTHDESK_SYNC_MAX_ITEMS", 10_000)
 HEALTHDESK_DB_RETRY_AFTER_SECONDS = env_int("HEALTHDESK_DB_RETRY_AFTER_SECONDS", 5)
 # Requests per API client across all partner APIs and all worker processes (DRF rate syntax).
 HEALTHDESK_API_RATE = os.environ.get("HEALTHDESK_API_RATE", "1200/min")
+# Failed partner authentications, per source address (REMOTE_ADDR) and per presented key; 429 beyond.
+HEALTHDESK_AUTH_FAILURES_PER_ADDRESS = os.environ.get("HEALTHDESK_AUTH_FAILURES_PER_ADDRESS", "30/min")
+HEALTHDESK_AUTH_FAILURES_PER_KEY = os.environ.get("HEALTHDESK_AUTH_FAILURES_PER_KEY", "10/min")
 
 # Notifications -------------------------------------------------------------------------------------------
 # Messages are sent by Django tasks, never inside a request: immediately in development and tests, by

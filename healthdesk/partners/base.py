@@ -8,6 +8,7 @@ prefix answers in that partner's shape too.
 """
 
 import dataclasses
+import hashlib
 import logging
 import math
 import re
@@ -33,7 +34,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
-from directory import audit
+from directory import audit, credentials
 from directory import services as directory_services
 from directory.actors import Actor
 from healthdesk import exceptions as domain
@@ -227,6 +228,10 @@ class ApiClientAuthentication(BaseAuthentication):
     def get_secret(self, request):
         raise drf.NotAuthenticated(self.missing_message)
 
+    def presented_key(self, request):
+        # Only the lookup prefix: the secret itself never becomes a cache key.
+        return credentials.prefix(self.get_secret(request) or "")
+
     def authenticate(self, request):
         secret = self.get_secret(request)
         if not secret:
@@ -318,6 +323,45 @@ class ApiClientRateThrottle(SharedWindowThrottle):
         return self.cache_format % {"scope": self.scope, "ident": principal.client.pk}
 
 
+class AuthFailureLimit(SharedWindowThrottle):
+    """Failed authentications per source address or per presented key, in fixed windows of the shared cache.
+
+    Checked before credentials are looked at, so once over the limit even a correct guess waits: a lockout
+    that still said yes to the right secret would not slow a guesser down.
+    """
+
+    def __init__(self, scope, rate):
+        self.scope, self.rate = scope, rate
+        self.num_requests, self.duration = self.parse_rate(rate)
+
+    def _key(self, ident):
+        now = self.timer()
+        window = int(now // self.duration)
+        self.wait_seconds = (window + 1) * self.duration - now
+        # Hashed: a presented key or address is arbitrary client text, and cache keys have a length limit.
+        digest = hashlib.sha256(ident.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        return f"throttle_{self.scope}_{digest}_window_{window}"
+
+    def exceeded(self, ident):
+        return (self.cache.get(self._key(ident)) or 0) >= self.num_requests
+
+    def record(self, ident):
+        count_in_window(self.cache, self._key(ident), max(1, math.ceil(self.wait_seconds)))
+
+
+def presented_key(request):
+    """The public part of the credentials a request presents (key, or a secret's lookup prefix), or ''."""
+    for authenticator in request.authenticators:
+        try:
+            presented = getattr(authenticator, "presented_key", lambda _request: "")(request)
+        # Malformed credentials count per address only; a malformed body (ParseError) stays the 400 it was.
+        except (drf.AuthenticationFailed, drf.NotAuthenticated):
+            presented = ""
+        if presented:
+            return str(presented)
+    return ""
+
+
 class PartnerAPIView(APIView):
     """Base of every partner view: partner-shaped errors, organisation scoping, no default authentication.
 
@@ -332,6 +376,28 @@ class PartnerAPIView(APIView):
     def initial(self, request, *args, **kwargs):
         self.check_body_size(request)
         super().initial(request, *args, **kwargs)
+
+    def perform_authentication(self, request):
+        """Authenticates, refusing (429) a source address or presented key over its failure limit.
+
+        The address is REMOTE_ADDR as gunicorn sets it (the peer); no client-sent header is trusted for it.
+        """
+        limits = [
+            (AuthFailureLimit("auth_failures_address", settings.HEALTHDESK_AUTH_FAILURES_PER_ADDRESS),
+             request.META.get("REMOTE_ADDR", "")),
+            (AuthFailureLimit("auth_failures_key", settings.HEALTHDESK_AUTH_FAILURES_PER_KEY),
+             presented_key(request)),
+        ]
+        limits = [(limit, ident) for limit, ident in limits if ident]
+        for limit, ident in limits:
+            if limit.exceeded(ident):
+                raise drf.Throttled(wait=limit.wait())
+        try:
+            super().perform_authentication(request)
+        except drf.AuthenticationFailed:
+            for limit, ident in limits:
+                limit.record(ident)
+            raise
 
     def check_body_size(self, request):
         length = request.META.get("CONTENT_LENGTH") or 0

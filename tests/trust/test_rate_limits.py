@@ -112,3 +112,56 @@ def test_an_unreachable_redis_is_a_503_with_retry_after_in_the_partners_shape(te
     causes = [r for r in caplog.records if "shared cache unreachable" in r.getMessage()]
     assert len(causes) == 1 and "\n" not in causes[0].getMessage()
     assert "9139" in causes[0].getMessage() or "Connection" in causes[0].getMessage()
+
+
+def _wrong_authorize(address, key="not-a-key"):
+    from django.test import Client
+
+    return Client(REMOTE_ADDR=address).post("/api/authorize", HTTP_API_KEY=key, HTTP_API_SECRET="wrong-secret")
+
+
+@pytest.mark.django_db
+def test_failed_credentials_are_throttled_per_source_address(tenant, settings):
+    caches["shared"].clear()
+    settings.HEALTHDESK_AUTH_FAILURES_PER_ADDRESS = "5/min"
+    settings.HEALTHDESK_AUTH_FAILURES_PER_KEY = "100/min"
+    statuses = [_wrong_authorize("203.0.113.7", key=f"key-{i}").status_code for i in range(7)]
+    assert statuses == [401] * 5 + [429] * 2
+    throttled = _wrong_authorize("203.0.113.7")
+    assert int(throttled["Retry-After"]) > 0
+    assert throttled.json()["status"] is False  # Connect4's error shape
+    # Once locked out, even the right pair waits: a correct guess must not be told apart from a wrong one.
+    from django.test import Client
+
+    right = Client(REMOTE_ADDR="203.0.113.7").post(
+        "/api/authorize", HTTP_API_KEY=tenant.key, HTTP_API_SECRET=tenant.secret)
+    assert right.status_code == 429
+    assert _wrong_authorize("198.51.100.1").status_code == 401  # another address is not slowed down
+
+
+@pytest.mark.django_db
+def test_failed_credentials_are_throttled_per_key_across_addresses(settings):
+    caches["shared"].clear()
+    settings.HEALTHDESK_AUTH_FAILURES_PER_ADDRESS = "100/min"
+    settings.HEALTHDESK_AUTH_FAILURES_PER_KEY = "3/min"
+    statuses = [_wrong_authorize(f"203.0.113.{i}", key="guessed-key").status_code for i in range(5)]
+    assert statuses == [401] * 3 + [429] * 2
+    assert _wrong_authorize("203.0.113.99", key="another-key").status_code == 401
+
+
+@pytest.mark.django_db
+def test_failed_tokens_are_throttled_for_the_token_partners_too(settings):
+    from tests.partners.cliniko.conftest import ClinikoClient
+
+    caches["shared"].clear()
+    settings.HEALTHDESK_AUTH_FAILURES_PER_ADDRESS = "3/min"
+    api = ClinikoClient("wrong-token-0123456789")
+    statuses = [api.get("/v1/attendees").status_code for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]
+
+
+def test_auth_failure_limits_have_defaults():
+    from django.conf import settings
+
+    assert settings.HEALTHDESK_AUTH_FAILURES_PER_ADDRESS == "30/min"
+    assert settings.HEALTHDESK_AUTH_FAILURES_PER_KEY == "10/min"
