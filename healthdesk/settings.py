@@ -188,6 +188,8 @@ HEALTHDESK_API_RATE = os.environ.get("HEALTHDESK_API_RATE", "1200/min")
 # Failed partner authentications, per source address (REMOTE_ADDR) and per presented key; 429 beyond.
 HEALTHDESK_AUTH_FAILURES_PER_ADDRESS = os.environ.get("HEALTHDESK_AUTH_FAILURES_PER_ADDRESS", "30/min")
 HEALTHDESK_AUTH_FAILURES_PER_KEY = os.environ.get("HEALTHDESK_AUTH_FAILURES_PER_KEY", "10/min")
+# Rows of a streamed list read before its 200 is sent: a database lost before then is a proper 503.
+HEALTHDESK_STREAM_BUFFER_ROWS = env_int("HEALTHDESK_STREAM_BUFFER_ROWS", 1000)
 
 # Notifications -------------------------------------------------------------------------------------------
 # Messages are sent by Django tasks, never inside a request: immediately in development and tests, by
