@@ -9,11 +9,12 @@ import urllib.parse
 from django.conf import settings
 from django.contrib.staticfiles.storage import ManifestFilesMixin
 from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 from django.core.checks import Error, Tags, register
 from django.core.files.storage import storages
 from django.db import DatabaseError, connections, router
+from django.utils.module_loading import import_string
 
-DATABASE_CACHE = "django.core.cache.backends.db.DatabaseCache"
 REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
 
 
@@ -34,7 +35,7 @@ def cache_tables(app_configs, **kwargs):
     """Every database cache's table exists: without Redis the rate-limit counter lives there (503 otherwise)."""
     problems = []
     for alias, config in settings.CACHES.items():
-        if config["BACKEND"] != DATABASE_CACHE:
+        if not issubclass(import_string(config["BACKEND"]), DatabaseCache):
             continue
         table = config["LOCATION"]
         database = router.db_for_read(caches[alias].cache_model_class)

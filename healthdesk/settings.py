@@ -159,7 +159,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SHARED_CACHE = (
     {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
     if os.environ.get("REDIS_URL")
-    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "healthdesk_cache"}
+    else {"BACKEND": "healthdesk.cache.DatabaseCounterCache", "LOCATION": "healthdesk_cache"}
 )
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
@@ -210,6 +210,11 @@ HEALTHDESK_SYNC_MAX_ITEMS = env_int("HEALTHDESK_SYNC_MAX_ITEMS", 10_000)
 HEALTHDESK_DB_RETRY_AFTER_SECONDS = env_int("HEALTHDESK_DB_RETRY_AFTER_SECONDS", 5)
 # Requests per API client across all partner APIs and all worker processes (DRF rate syntax).
 HEALTHDESK_API_RATE = os.environ.get("HEALTHDESK_API_RATE", "1200/min")
+# Failed partner authentications, per source address (REMOTE_ADDR) and per presented key; 429 beyond.
+HEALTHDESK_AUTH_FAILURES_PER_ADDRESS = os.environ.get("HEALTHDESK_AUTH_FAILURES_PER_ADDRESS", "30/min")
+HEALTHDESK_AUTH_FAILURES_PER_KEY = os.environ.get("HEALTHDESK_AUTH_FAILURES_PER_KEY", "10/min")
+# Rows of a streamed list read before its 200 is sent: a database lost before then is a proper 503.
+HEALTHDESK_STREAM_BUFFER_ROWS = env_int("HEALTHDESK_STREAM_BUFFER_ROWS", 1000)
 
 # Notifications -------------------------------------------------------------------------------------------
 # Messages are sent by Django tasks, never inside a request: immediately in development and tests, by

@@ -23,3 +23,8 @@ MIDDLEWARE = [*MIDDLEWARE, "tests.contract.ContractMiddleware"]
 # Test SMS go to healthdesk.sms.outbox, like Django's locmem mail backend does for email.
 SMS_BACKEND = "healthdesk.sms.LocmemBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# The suite tries every endpoint with wrong credentials from one address; the failure limits have their own
+# tests (tests/trust/test_rate_limits.py), which set the limits they exercise.
+HEALTHDESK_AUTH_FAILURES_PER_ADDRESS = "100000/min"
+HEALTHDESK_AUTH_FAILURES_PER_KEY = "100000/min"

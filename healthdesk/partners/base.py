@@ -8,6 +8,7 @@ prefix answers in that partner's shape too.
 """
 
 import dataclasses
+import hashlib
 import logging
 import math
 import re
@@ -25,6 +26,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, DataError, IntegrityError, InterfaceError, OperationalError, ProgrammingError
 from django.http import Http404, JsonResponse
+from redis.exceptions import RedisError
 from rest_framework import exceptions as drf
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import IsAuthenticated
@@ -32,7 +34,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
-from directory import audit
+from directory import audit, credentials
 from directory import services as directory_services
 from directory.actors import Actor
 from healthdesk import exceptions as domain
@@ -145,6 +147,11 @@ def classify(exc, request=None):
         path = getattr(request, "path", "-")
         logger.error("Service unavailable (503) on %s: %s: %s", path, type(exc).__name__, cause)
         return Problem(503, "unavailable", "Service temporarily unavailable.", headers={"Retry-After": retry})
+    if isinstance(exc, RedisError):
+        # The shared cache (rate limits) is down: every worker would fail the same way, so partners retry on 503.
+        logger.error("shared cache unreachable, answering 503: %s: %s", type(exc).__name__, exc)
+        retry = str(settings.HEALTHDESK_DB_RETRY_AFTER_SECONDS)
+        return Problem(503, "unavailable", "Service temporarily unavailable.", headers={"Retry-After": retry})
     logger.error("Unhandled error in partner API", exc_info=exc)
     return Problem(500, "server_error", "Internal server error.")
 
@@ -238,6 +245,10 @@ class ApiClientAuthentication(BaseAuthentication):
     def get_secret(self, request):
         raise drf.NotAuthenticated(self.missing_message)
 
+    def presented_key(self, request):
+        # Only the lookup prefix: the secret itself never becomes a cache key.
+        return credentials.prefix(self.get_secret(request) or "")
+
     def authenticate(self, request):
         secret = self.get_secret(request)
         if not secret:
@@ -252,15 +263,42 @@ class ApiClientAuthentication(BaseAuthentication):
         return self.www_authenticate
 
 
+def count_in_window(cache, key, timeout):
+    """Add one to `key` in the shared cache and return the new count; the key expires `timeout` seconds on.
+
+    On Redis, INCR and EXPIRE go in one pipeline: one round trip, and no moment when the key exists without an
+    expiry. (Django's `RedisCache.incr` is EXISTS then INCRBY; a key expiring between the two was recreated
+    without expiry and locked its client out for good, #21.) On the database cache, incr is a read and a write,
+    not atomic: concurrent workers may under-count a little. The key carries its window number,
+    so a key that somehow outlives its window is never read again.
+    """
+    redis_client = getattr(getattr(cache, "_cache", None), "get_client", None)
+    if redis_client is not None:
+        cache_key = cache.make_and_validate_key(key)
+        pipe = redis_client(cache_key, write=True).pipeline(transaction=False)
+        pipe.incr(cache_key)
+        pipe.expire(cache_key, timeout)
+        count, _ = pipe.execute()
+        return count
+    # Raise first, open only when missing: the window's later requests (nearly all of them) cost one read and one
+    # write; the database cache's add() is itself a count, a read and a write.
+    try:
+        return cache.incr(key)
+    except ValueError:  # the window's first request opens its counter; a concurrent opener makes it incr
+        if cache.add(key, 1, timeout=timeout):
+            return 1
+        return cache.incr(key)
+
+
 class SharedWindowThrottle(SimpleRateThrottle):
     """`rate` requests per client in fixed windows (a minute for `…/min`), counted in the shared cache (Redis, or
     the database) so that every worker process counts together: a per-process count lets workers × the limit
     through.
 
-    One counter per client and window, raised with the cache's incr/add (atomic in Redis, as production runs;
-    the database cache's incr is a read and a write), instead of DRF's list of timestamps: that list is read
-    and rewritten whole on every request (up to `rate` entries), and two workers rewriting it at once lose one
-    of the two requests. The counter expires when its window ends.
+    One counter per client and window (the window's number is in the key), raised by `count_in_window`,
+    instead of DRF's list of timestamps: that list is read and rewritten whole on every request (up to `rate`
+    entries), and two workers rewriting it at once lose one of the two requests. The counter expires when its
+    window ends.
     """
 
     # Not DRF's key: during a rolling deploy, workers still running DRF's throttle keep their lists apart.
@@ -277,13 +315,11 @@ class SharedWindowThrottle(SimpleRateThrottle):
         if self.key is None:
             return True
         now = self.timer()
-        window_end = (now // self.duration + 1) * self.duration
+        window = int(now // self.duration)
+        window_end = (window + 1) * self.duration
         self.wait_seconds = window_end - now
-        try:
-            count = self.cache.incr(self.key)
-        except ValueError:  # the window's first request opens its counter; a concurrent opener makes it incr
-            opened = self.cache.add(self.key, 1, timeout=max(1, math.ceil(window_end - now)))
-            count = 1 if opened else self.cache.incr(self.key)
+        timeout = max(1, math.ceil(window_end - now))
+        count = count_in_window(self.cache, f"{self.key}_{window}", timeout)
         return count <= self.num_requests
 
     def wait(self):
@@ -305,6 +341,46 @@ class ApiClientRateThrottle(SharedWindowThrottle):
         return self.cache_format % {"scope": self.scope, "ident": principal.client.pk}
 
 
+class AuthFailureLimit(SharedWindowThrottle):
+    """Failed authentications per source address or per presented key, in fixed windows of the shared cache.
+
+    Checked before credentials are looked at, so once over the limit even a correct guess waits: a lockout
+    that still said yes to the right secret would not slow a guesser down.
+    """
+
+    def __init__(self, scope, rate):
+        self.scope, self.rate = scope, rate
+        self.num_requests, self.duration = self.parse_rate(rate)
+
+    def _key(self, ident):
+        now = self.timer()
+        window = int(now // self.duration)
+        self.wait_seconds = (window + 1) * self.duration - now
+        # Hashed: a presented key or address is arbitrary client text, and cache keys have a length limit.
+        digest = hashlib.sha256(ident.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        return f"throttle_{self.scope}_{digest}_window_{window}"
+
+    def exceeded(self, ident, counts):
+        """Whether `ident` is over the limit, given the counts read for every limit at once (`counts`)."""
+        return (counts.get(self._key(ident)) or 0) >= self.num_requests
+
+    def record(self, ident):
+        count_in_window(self.cache, self._key(ident), max(1, math.ceil(self.wait_seconds)))
+
+
+def presented_key(request):
+    """The public part of the credentials a request presents (key, or a secret's lookup prefix), or ''."""
+    for authenticator in request.authenticators:
+        try:
+            presented = getattr(authenticator, "presented_key", lambda _request: "")(request)
+        # Malformed credentials count per address only; a malformed body (ParseError) stays the 400 it was.
+        except (drf.AuthenticationFailed, drf.NotAuthenticated):
+            presented = ""
+        if presented:
+            return str(presented)
+    return ""
+
+
 class PartnerAPIView(APIView):
     """Base of every partner view: partner-shaped errors, organisation scoping, no default authentication.
 
@@ -319,6 +395,30 @@ class PartnerAPIView(APIView):
     def initial(self, request, *args, **kwargs):
         self.check_body_size(request)
         super().initial(request, *args, **kwargs)
+
+    def perform_authentication(self, request):
+        """Authenticates, refusing (429) a source address or presented key over its failure limit.
+
+        The address is REMOTE_ADDR as gunicorn sets it (the peer); no client-sent header is trusted for it.
+        """
+        limits = [
+            (AuthFailureLimit("auth_failures_address", settings.HEALTHDESK_AUTH_FAILURES_PER_ADDRESS),
+             request.META.get("REMOTE_ADDR", "")),
+            (AuthFailureLimit("auth_failures_key", settings.HEALTHDESK_AUTH_FAILURES_PER_KEY),
+             presented_key(request)),
+        ]
+        limits = [(limit, ident) for limit, ident in limits if ident]
+        # Both counters in one round trip (one query on the database cache): every request pays this check.
+        counts = caches["shared"].get_many([limit._key(ident) for limit, ident in limits]) if limits else {}
+        for limit, ident in limits:
+            if limit.exceeded(ident, counts):
+                raise drf.Throttled(wait=limit.wait())
+        try:
+            super().perform_authentication(request)
+        except drf.AuthenticationFailed:
+            for limit, ident in limits:
+                limit.record(ident)
+            raise
 
     def check_body_size(self, request):
         length = request.META.get("CONTENT_LENGTH") or 0

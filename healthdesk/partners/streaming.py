@@ -2,23 +2,33 @@
 list: a bare JSON array, or an array as the last member of a partner's envelope."""
 
 import itertools
+import logging
 
+from django.conf import settings
 from django.http import StreamingHttpResponse
 
 from healthdesk.partners.renderers import dumps
 
 CURSOR_CHUNK = 2000
-_NONE = object()
+# Ends a body cut short by a failure: not JSON whatever came before, so no client takes the rows so far for the
+# whole list. The server then drops the connection (no final chunk), which HTTP clients also report.
+ABORTED_TAIL = b"\n!! healthdesk: list aborted, the rows above are incomplete"
+
+logger = logging.getLogger(__name__)
+aborted_streams = 0  # per process, since start: lists cut short after their 200 was sent
 
 
 def stream_json(rows, *, envelope=None, key=None, chunk_rows=1000):
     """`[row, …]`, or with `envelope` the envelope's members followed by `"<key>": [row, …]`; each batch of
-    `chunk_rows` rows is written by one `dumps` call (DRF's JSON, by orjson). The first row is read at once, so a
-    query that fails does so inside the view and is answered in the partner's error shape, not as a cut-off body."""
+    `chunk_rows` rows is written by one `dumps` call (DRF's JSON, by orjson).
+
+    The first HEALTHDESK_STREAM_BUFFER_ROWS rows are read before the 200 is committed, so a query that fails
+    early does so inside the view and is answered in the partner's error shape (503 for a lost database). A
+    failure after that ends the body with ABORTED_TAIL and drops the connection: logged, counted, never a short
+    list that parses."""
     rows = iter(rows)
-    first = next(rows, _NONE)
-    if first is not _NONE:
-        rows = itertools.chain((first,), rows)
+    buffered = list(itertools.islice(rows, settings.HEALTHDESK_STREAM_BUFFER_ROWS))
+    rows = itertools.chain(buffered, rows)
     if envelope is None:
         head, tail = b"[", b"]"
     else:
@@ -27,13 +37,20 @@ def stream_json(rows, *, envelope=None, key=None, chunk_rows=1000):
         tail = b"]}"
 
     def chunks():
+        global aborted_streams
         yield head
-        separator, batch = b"", []
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= chunk_rows:
-                yield separator + dumps(batch)[1:-1]
-                separator, batch = b",", []
+        separator, batch, sent = b"", [], 0
+        try:
+            for row in rows:
+                batch.append(row)
+                if len(batch) >= chunk_rows:
+                    yield separator + dumps(batch)[1:-1]
+                    separator, sent, batch = b",", sent + len(batch), []
+        except Exception as exc:
+            aborted_streams += 1
+            logger.error("streamed list aborted after %d rows: %s: %s", sent, type(exc).__name__, exc)
+            yield ABORTED_TAIL
+            raise
         if batch:
             yield separator + dumps(batch)[1:-1]
         yield tail

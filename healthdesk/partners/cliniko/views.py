@@ -19,7 +19,7 @@ from directory import selectors as directory_selectors
 from directory import services as directory_services
 from directory.models import Resident
 from healthdesk.exceptions import Conflict, DomainError, Invalid, NotFound
-from healthdesk.partners.base import PartnerAPIView
+from healthdesk.partners.base import ApiClientRateThrottle, PartnerAPIView
 from healthdesk.partners.cliniko import filters
 from healthdesk.partners.cliniko import serializers as cliniko
 from healthdesk.partners.cliniko.auth import ClinikoAuthentication, ClinikoThrottle
@@ -38,7 +38,8 @@ class ClinikoView(PartnerAPIView):
 
     partner = CLINIKO
     authentication_classes = (ClinikoAuthentication,)
-    throttle_classes = (ClinikoThrottle,)
+    # Cliniko's own 200/min applies on top of the per-client limit every partner API shares, never instead.
+    throttle_classes = (ApiClientRateThrottle, ClinikoThrottle)
     parser_classes = (JSONParser,)
 
     def initial(self, request, *args, **kwargs):

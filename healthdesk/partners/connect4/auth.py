@@ -37,6 +37,9 @@ class Connect4KeyPairAuthentication(BaseAuthentication):
             value = request.data.get(name)
         return str(value).strip() if value else ""
 
+    def presented_key(self, request):
+        return _header(request, "api_key") or self._param(request, "api_key")
+
     def authenticate_header(self, request):
         return WWW_AUTHENTICATE
 
@@ -54,6 +57,9 @@ class Connect4Authentication(BaseAuthentication):
             raise drf.AuthenticationFailed(INVALID_CREDENTIALS)
         principal = ApiPrincipal(client=client, organisation=client.organisation)
         return principal, principal
+
+    def presented_key(self, request):
+        return _header(request, "api_key")
 
     def authenticate_header(self, request):
         return WWW_AUTHENTICATE

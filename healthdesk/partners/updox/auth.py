@@ -14,6 +14,11 @@ class UpdoxAuthentication(BaseAuthentication):
 
     www_authenticate = 'Body realm="updox", fields="auth.applicationId auth.applicationPassword"'
 
+    def presented_key(self, request):
+        auth = request.data.get("auth") if isinstance(request.data, dict) else None
+        key = auth.get("applicationId") if isinstance(auth, dict) else None
+        return key if isinstance(key, str) else ""
+
     def authenticate(self, request):
         body = request.data  # a malformed body raises ParseError here: a 400, before any credential check
         if not isinstance(body, dict):
