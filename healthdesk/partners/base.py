@@ -36,6 +36,7 @@ from directory import audit
 from directory import services as directory_services
 from directory.actors import Actor
 from healthdesk import exceptions as domain
+from healthdesk import redact
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,10 @@ class Problem:
     message: str
     field: str | None = None
     headers: dict = dataclasses.field(default_factory=dict)
+
+
+class RequestLineTooLong(Exception):
+    """A request line past HEALTHDESK_MAX_REQUEST_LINE_BYTES (gunicorn's own limit is off, see gunicorn.py)."""
 
 
 class PayloadTooLarge(drf.APIException):
@@ -112,6 +117,8 @@ def classify(exc):
         return Problem(406, "not_acceptable", str(exc.detail))
     if isinstance(exc, (PayloadTooLarge, RequestDataTooBig)):
         return Problem(413, "too_large", "Request body too large.")
+    if isinstance(exc, RequestLineTooLong):
+        return Problem(414, "too_long", "Request line too long.")
     if isinstance(exc, (drf.PermissionDenied, DjangoPermissionDenied)):
         return Problem(403, "forbidden", "Not allowed.")
     if isinstance(exc, (TooManyFieldsSent, BadRequest, SuspiciousOperation)):
@@ -208,6 +215,11 @@ class ApiPrincipal:
         return self.client.pk
 
 
+def name_client_in_access_log(request, client):
+    """The access log (healthdesk.gunicorn_logging) names the client by its key prefix, never its secret."""
+    request.META[redact.CLIENT_ENVIRON_KEY] = client.key[: redact.KEY_PREFIX_LENGTH]
+
+
 class ApiClientAuthentication(BaseAuthentication):
     """Authenticates by an API client's secret (the single token of Webcamconsult, support and Cliniko).
 
@@ -302,6 +314,12 @@ class PartnerAPIView(APIView):
     def initial(self, request, *args, **kwargs):
         self.check_body_size(request)
         super().initial(request, *args, **kwargs)
+
+    def perform_authentication(self, request):
+        super().perform_authentication(request)
+        client = getattr(request.auth, "client", None)
+        if client is not None:
+            name_client_in_access_log(request, client)
 
     def check_body_size(self, request):
         length = request.META.get("CONTENT_LENGTH") or 0
