@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from directory.models import AuditEvent
 from healthdesk import bulk
+from healthdesk.redact import scrub
 
 CREATE, UPDATE, DELETE, READ, REVOKE = "create", "update", "delete", "read", "revoke"
 
@@ -44,7 +45,7 @@ def diff(before, instance):
 def _row(actor, organisation, action, object_type, object_id, changes):
     return AuditEvent(
         organisation=organisation, actor_user=actor.user, actor_client=actor.client, channel=actor.channel,
-        action=action, object_type=object_type, object_id=str(object_id), changes=changes or {},
+        action=action, object_type=object_type, object_id=str(object_id), changes=scrub(changes or {}),
     )
 
 
@@ -61,7 +62,7 @@ def record_many(*, actor, organisation, action, model, changes_by_id):
     """Audit events for a bulk write, in one INSERT: `changes_by_id` maps object id to its changes."""
     bulk.insert(
         AuditEvent,
-        [{"object_id": str(pk), "changes": changes or {}} for pk, changes in changes_by_id.items()],
+        [{"object_id": str(pk), "changes": scrub(changes or {})} for pk, changes in changes_by_id.items()],
         defaults={"organisation": organisation, "actor_user": actor.user, "actor_client": actor.client,
                   "channel": actor.channel, "action": action, "object_type": label(model)},
     )

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "healthdesk.middleware.RequestLineLimit",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -345,10 +346,15 @@ SESSION_COOKIE_AGE = 8 * 3600
 CSRF_COOKIE_SECURE = not (DEBUG or TESTING)
 X_FRAME_OPTIONS = "DENY"
 
+# Longest request line answered (gunicorn's own limit is off; healthdesk/gunicorn.py sets this to 16 KiB).
+HEALTHDESK_MAX_REQUEST_LINE_BYTES = int(os.environ.get("HEALTHDESK_MAX_REQUEST_LINE_BYTES", str(16 * 1024)))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Paths and queries carry tokens (Connect4's path, ?authentication_token=): masked on every record.
+    "filters": {"redact": {"()": "healthdesk.redact.RedactFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }

@@ -38,6 +38,7 @@ from directory import audit, credentials
 from directory import services as directory_services
 from directory.actors import Actor
 from healthdesk import exceptions as domain
+from healthdesk import redact
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,10 @@ class Problem:
     message: str
     field: str | None = None
     headers: dict = dataclasses.field(default_factory=dict)
+
+
+class RequestLineTooLong(Exception):
+    """A request line past HEALTHDESK_MAX_REQUEST_LINE_BYTES (gunicorn's own limit is off, see gunicorn.py)."""
 
 
 class PayloadTooLarge(drf.APIException):
@@ -128,6 +133,8 @@ def classify(exc, request=None):
         return Problem(406, "not_acceptable", str(exc.detail))
     if isinstance(exc, (PayloadTooLarge, RequestDataTooBig)):
         return Problem(413, "too_large", "Request body too large.")
+    if isinstance(exc, RequestLineTooLong):
+        return Problem(414, "too_long", "Request line too long.")
     if isinstance(exc, (drf.PermissionDenied, DjangoPermissionDenied)):
         return Problem(403, "forbidden", "Not allowed.")
     if isinstance(exc, (TooManyFieldsSent, BadRequest, SuspiciousOperation)):
@@ -230,6 +237,11 @@ class ApiPrincipal:
     @property
     def pk(self):
         return self.client.pk
+
+
+def name_client_in_access_log(request, client):
+    """The access log (healthdesk.gunicorn_logging) names the client by its key prefix, never its secret."""
+    request.META[redact.CLIENT_ENVIRON_KEY] = client.key[: redact.KEY_PREFIX_LENGTH]
 
 
 class ApiClientAuthentication(BaseAuthentication):
@@ -419,6 +431,9 @@ class PartnerAPIView(APIView):
             for limit, ident in limits:
                 limit.record(ident)
             raise
+        client = getattr(request.auth, "client", None)
+        if client is not None:
+            name_client_in_access_log(request, client)
 
     def check_body_size(self, request):
         length = request.META.get("CONTENT_LENGTH") or 0
