@@ -5,7 +5,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from directory.choices import (
@@ -70,10 +71,13 @@ class User(AbstractUser):
     class Meta:
         ordering = ["last_name", "username"]
         constraints = [
+            # Case-insensitive, as the service's check is: with a case-sensitive constraint, case variants of one
+            # email posted at the same moment both passed the check and both were stored (issue #16).
             models.UniqueConstraint(
-                fields=["organisation", "email"],
+                F("organisation"),
+                Lower("email"),
                 condition=~Q(email=""),
-                name="user_email_unique_per_organisation",
+                name="user_email_ci_unique_per_organisation",
             ),
         ]
 

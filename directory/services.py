@@ -305,6 +305,22 @@ def _check_email_free(organisation, email, exclude_pk=None):
         raise Conflict("Email is already in use.", field="email", code="email_taken")
 
 
+def _save_user(user, exclude_pk=None):
+    """Save the user; a request that lost a race for its email (in any case) gets the same email_taken as one
+    that came second.
+
+    The check before saving is not atomic: case variants posted at the same moment all pass it, and the
+    database's case-insensitive constraint (or the username made from the email) stops all but one. The
+    savepoint lets the check run again and see the winner; any other integrity failure stays what it was.
+    """
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        _check_email_free(user.organisation, user.email, exclude_pk=exclude_pk)
+        raise
+
+
 @transaction.atomic
 def user_create(*, organisation, actor, password=None, **fields):
     """Create a staff user of the organisation; the email is unique within it."""
@@ -319,7 +335,7 @@ def user_create(*, organisation, actor, password=None, **fields):
     else:
         user.set_unusable_password()
     user.full_clean(exclude=["password", "organisation"])
-    user.save()
+    _save_user(user)
     audit.record(actor=actor, organisation=organisation, action=audit.CREATE, instance=user,
                  changes=audit.snapshot(user, fields))
     return user
@@ -346,7 +362,7 @@ def user_update(*, user, actor, is_superuser=None, **fields):
     for name, value in fields.items():
         setattr(user, name, value)
     user.full_clean(exclude=["password", "organisation"])
-    user.save()
+    _save_user(user, exclude_pk=user.pk)
     audit.record(actor=actor, organisation=user.organisation, action=audit.UPDATE, instance=user,
                  changes=audit.diff(before, user))
     return user

@@ -12,7 +12,6 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from directory import selectors as directory_selectors
@@ -25,6 +24,7 @@ from healthdesk.partners.cliniko import serializers as cliniko
 from healthdesk.partners.cliniko.auth import ClinikoAuthentication, ClinikoThrottle
 from healthdesk.partners.cliniko.filters import DATE, DATETIME, INTEGER, STRING, Filter
 from healthdesk.partners.cliniko.wire import CLINIKO, UserAgentRequired, api_root, paginated_response
+from healthdesk.partners.parsers import PartnerJSONParser
 from scheduling import selectors as scheduling_selectors
 from scheduling import services as scheduling_services
 from scheduling.choices import AppointmentKind
@@ -40,7 +40,7 @@ class ClinikoView(PartnerAPIView):
     authentication_classes = (ClinikoAuthentication,)
     # Cliniko's own 200/min applies on top of the per-client limit every partner API shares, never instead.
     throttle_classes = (ApiClientRateThrottle, ClinikoThrottle)
-    parser_classes = (JSONParser,)
+    parser_classes = (PartnerJSONParser,)
 
     def initial(self, request, *args, **kwargs):
         # Cliniko asks every app to identify itself; a documented partner always sends one.

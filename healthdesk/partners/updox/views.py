@@ -1,10 +1,10 @@
 """The one documented Updox endpoint: AppointmentsSync."""
 
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from healthdesk.partners.base import PartnerAPIView
+from healthdesk.partners.parsers import PartnerJSONParser
 from healthdesk.partners.updox.auth import UpdoxAuthentication
 from healthdesk.partners.updox.serializers import (
     AppointmentsSyncInput,
@@ -55,7 +55,7 @@ def _error(description, code, message):
 class UpdoxView(PartnerAPIView):
     partner = UPDOX
     authentication_classes = (UpdoxAuthentication,)
-    parser_classes = (JSONParser,)
+    parser_classes = (PartnerJSONParser,)
 
 
 class UpdoxAppointmentsSync(UpdoxView):

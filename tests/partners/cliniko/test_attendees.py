@@ -4,6 +4,7 @@ import pytest
 
 from scheduling.models import Attendee
 from scheduling.selectors import appointment_get
+from tests.partners.nesting import MAX_JSON_DEPTH, TOO_DEEP, depth, with_deep_extra
 
 pytestmark = pytest.mark.django_db
 
@@ -357,3 +358,21 @@ def test_lists_cost_the_same_queries_for_1_and_100_rows(api, book, url):
     hundred = api.count_queries(url, {"per_page": 100})
     assert one == hundred
     assert len(api.get(url, {"per_page": 100}).json()["attendees"]) == 100
+
+
+def test_too_deeply_nested_json_is_a_400_in_shape_and_writes_nothing(api, book):
+    # Issue #16 finding 2: 1,000 levels of brackets raised RecursionError inside the JSON parser (a 500).
+    before = Attendee.objects.count()
+    response = api.post("/v1/attendees", TOO_DEEP)
+    assert response.status_code == 400, response.content
+    assert set(response.json()) == {"message"}
+    assert Attendee.objects.count() == before
+
+
+def test_json_nested_to_the_limit_still_parses(api, book, tenant):
+    group = book.group(max_attendees=5)
+    body = with_deep_extra({"booking_id": str(group.pk), "patient_id": str(tenant.resident.pk)})
+    assert depth(body) == MAX_JSON_DEPTH
+    response = api.post("/v1/attendees", body)
+    assert response.status_code == 201, response.content
+    assert Attendee.objects.filter(appointment=group, resident=tenant.resident).exists()

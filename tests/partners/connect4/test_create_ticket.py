@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.partners.connect4.conftest import PNG, Connect4Contract, png
+from tests.partners.nesting import MAX_JSON_DEPTH, TOO_DEEP, depth, with_deep_extra
 from tickets.choices import AssessmentStatus, TicketStatus
 from tickets.models import Attachment, CategoryAssessment, Message, Ticket, TicketEvent
 
@@ -192,6 +193,20 @@ class TestCreateTicket(Connect4Contract):
         assert response.status_code == 400
         assert response.json()["status"] is False
         assert counts() == before
+
+    def test_too_deeply_nested_json_is_a_400_in_shape_and_writes_nothing(self, world):
+        # Issue #16 finding 2: 1,000 levels of brackets raised RecursionError inside the JSON parser (a 500).
+        before = counts()
+        response = world.caller.post("create_ticket", TOO_DEEP, content_type="application/json")
+        assert response.status_code == 400, response.content
+        assert response.json()["status"] is False
+        assert counts() == before
+
+    def test_json_nested_to_the_limit_still_parses(self, world):
+        body = with_deep_extra(document_example(world))
+        assert depth(body) == MAX_JSON_DEPTH
+        response = world.caller.post("create_ticket", body, content_type="application/json")
+        self.assert_created(world, response)
 
     def test_other_organisations_resident_or_category_creates_nothing(self, world, other_tenant):
         from tests.factories import CategoryFactory

@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.partners.nesting import MAX_JSON_DEPTH, TOO_DEEP, depth, with_deep_extra
 from tests.partners.support.contract import SupportPostContract
 from tickets import selectors as ticket_selectors
 from tickets.choices import TicketStatus
@@ -112,6 +113,21 @@ class TestRaiseTicket(SupportPostContract):
         assert response.status_code == 413
         assert response.json()["errorCode"] == 413
         assert snapshot() == before
+
+    def test_too_deeply_nested_json_is_a_400_in_shape_and_writes_nothing(self, api, snapshot):
+        # Issue #16 finding 2: 1,000 levels of brackets raised RecursionError inside the JSON parser (a 500).
+        before = snapshot()
+        response = api.post_raw(URL, TOO_DEEP)
+        assert response.status_code == 400, response.content
+        assert response.json()["errorCode"] == 400
+        assert snapshot() == before
+
+    def test_json_nested_to_the_limit_still_parses(self, api, tenant):
+        body = with_deep_extra(documented_body(tenant))
+        assert depth(body) == MAX_JSON_DEPTH
+        response = api.post_raw(URL, body)
+        assert response.status_code == 200, response.content
+        assert response.json()["ticketId"] == str(Ticket.objects.get().pk)
 
     def test_get_is_not_allowed_in_shape(self, api):
         response = api.get(URL)

@@ -14,6 +14,7 @@ from scheduling.choices import AppointmentKind
 from scheduling.models import Appointment, Attendee
 from sync.models import SyncItemResult, SyncRun
 from tests.factories import AppointmentFactory, AttendeeFactory
+from tests.partners.nesting import MAX_JSON_DEPTH, TOO_DEEP, depth, with_deep_extra
 from tests.partners.updox.support import URL, counts, item
 
 pytestmark = pytest.mark.django_db
@@ -298,3 +299,19 @@ def test_updox_current_path_is_the_same_method(client, vendor, tenant):
                           content_type="application/json")
     assert refused.status_code == 401
     assert refused.json()["successful"] is False, "refused in Updox's shape, not Connect4's"
+
+
+def test_too_deeply_nested_json_is_a_malformed_request(client, vendor):
+    # Issue #16 finding 2: 1,000 levels of brackets raised RecursionError inside the JSON parser (a 500).
+    before = counts()
+    response = client.post(URL, TOO_DEEP, content_type="application/json")
+    assert refused(response, 400, 4000).startswith("Malformed request body")
+    assert counts() == before
+
+
+def test_json_nested_to_the_limit_still_parses(client, vendor, tenant):
+    body = with_deep_extra({**CODE_SAMPLE_REQUEST, "auth": vendor.auth()})
+    assert depth(body) == MAX_JSON_DEPTH
+    response = client.post(URL, body, content_type="application/json")
+    assert statuses(response) == [{"id": 3456, "success": True, "message": "created"}]
+    assert Appointment.objects.get().organisation == tenant.organisation

@@ -10,6 +10,7 @@ from directory import selectors as directory_selectors
 from directory.models import Resident
 from tests import contract
 from tests.factories import DivisionFactory, ResidentFactory
+from tests.partners.nesting import MAX_JSON_DEPTH, TOO_DEEP, depth, with_deep_extra
 from tests.partners.webcamconsult.conftest import assert_invalid, assert_not_found, wid
 
 pytestmark = pytest.mark.django_db
@@ -201,3 +202,19 @@ def test_a_client_without_email_answers_an_empty_string_the_document_allows(api,
     assert answer.body["client"]["email"] == ""
     documented = contract._document()[0]["schemas"]["ClientOutput"]["properties"]["email"]
     Draft202012Validator(documented, format_checker=Draft202012Validator.FORMAT_CHECKER).validate("")
+
+
+def test_too_deeply_nested_json_is_a_400_in_shape_and_writes_nothing(api, divisions):
+    # Issue #16 finding 2: 1,000 levels of brackets raised RecursionError inside the JSON parser (a 500).
+    before = Resident.objects.count()
+    answer = api.post("/clients.json", raw=TOO_DEEP)
+    assert answer.status == 400 and list(answer.body["errors"]) == ["body"]
+    assert Resident.objects.count() == before
+
+
+def test_json_nested_to_the_limit_still_parses(api, divisions):
+    body = with_deep_extra({"client": doc_client(divisions)})
+    assert depth(body) == MAX_JSON_DEPTH
+    answer = api.post("/clients.json", raw=body)
+    # Webcamconsult refuses unknown attributes: being named proves the body was parsed, not refused as a body.
+    assert answer.status == 422 and answer.body == {"errors": {"nesting_probe": ["is not a known attribute"]}}
