@@ -9,6 +9,7 @@ log folder, and every server writes its log there, so a later check can prove no
 
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -303,3 +304,108 @@ def request(method, url, *, headers=None, body=None, timeout=30):
         return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
     finally:
         conn.close()
+
+
+NGINX_SITE = BASE_DIR / "deploy" / "nginx" / "healthdesk.conf"
+NGINX_BINARY = shutil.which("nginx") or "/usr/sbin/nginx"
+
+# The http block a distribution's nginx.conf provides around sites-enabled, with every path under the test's dir.
+_NGINX_MAIN = """\
+{user}worker_processes 1;
+events {{ worker_connections 256; }}
+http {{
+    client_body_temp_path {dir}/body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    access_log {dir}/access.log;
+    default_type application/octet-stream;
+    include {dir}/healthdesk.conf;
+}}
+"""
+
+
+def self_signed_certificate(directory, host="localhost"):
+    """A throwaway certificate for `host` (and 127.0.0.1), made with openssl as a deployer would test one."""
+    cert, key = Path(directory) / "tls.pem", Path(directory) / "tls.key"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN={host}",
+         "-addext", f"subjectAltName=DNS:{host},IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )
+    return cert, key
+
+
+class Nginx:
+    """nginx as an unprivileged test process serving deploy/nginx/healthdesk.conf rendered for loopback."""
+
+    def __init__(self, upstreams, *, static_root, name="nginx"):
+        self.dir = Path(tempfile.mkdtemp(prefix="healthdesk-nginx-"))
+        self.http_port, self.https_port = free_port(), free_port()
+        self.certificate, self.key = self_signed_certificate(self.dir)
+        self.log_path = LOG_DIR / f"{name}-{self.https_port}.log"
+        placeholders = {
+            "@SERVER_NAME@": "localhost 127.0.0.1",
+            "@HTTP_LISTEN@": f"127.0.0.1:{self.http_port}",
+            "@HTTPS_LISTEN@": f"127.0.0.1:{self.https_port}",
+            "@HTTPS_PORT@": str(self.https_port),
+            "@TLS_CERTIFICATE@": str(self.certificate),
+            "@TLS_CERTIFICATE_KEY@": str(self.key),
+            "@STATIC_ROOT@": str(static_root),
+            "@UPSTREAM_SERVERS@": " ".join(f"server {upstream};" for upstream in upstreams),
+        }
+        site = NGINX_SITE.read_text()
+        for placeholder, value in placeholders.items():
+            site = site.replace(placeholder, value)
+        directives = [line for line in site.splitlines() if not line.lstrip().startswith("#")]
+        assert not re.search(r"@[A-Z_]+@", "\n".join(directives)), "a placeholder of healthdesk.conf is unrendered"
+        (self.dir / "healthdesk.conf").write_text(site)
+        # Run as root (a CI container), nginx's workers would become nobody and be refused the 0700 temp dirs.
+        user = "user root root;\n" if os.geteuid() == 0 else ""
+        (self.dir / "nginx.conf").write_text(_NGINX_MAIN.format(dir=self.dir, user=user))
+        self.process = None
+
+    @property
+    def url(self):
+        return f"https://localhost:{self.https_port}"
+
+    @property
+    def http_url(self):
+        return f"http://127.0.0.1:{self.http_port}"
+
+    def start(self, timeout=15):
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
+        directives = f"daemon off; pid {self.dir}/nginx.pid; error_log {self.log_path} info;"
+        command = [NGINX_BINARY, "-p", str(self.dir), "-c", str(self.dir / "nginx.conf"), "-g", directives]
+        checked = subprocess.run([*command, "-t"], capture_output=True, text=True)
+        if checked.returncode:
+            raise RuntimeError(f"nginx -t refused the rendered site:\n{checked.stderr}")
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                        start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"nginx exited with {self.process.returncode}: {self.log_path.read_text()[-2000:]}")
+            try:
+                socket.create_connection(("127.0.0.1", self.https_port), timeout=1).close()
+                return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("nginx did not listen in time")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGQUIT)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
