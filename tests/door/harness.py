@@ -37,13 +37,13 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def redis_url():
-    """The machine's Redis on a database of the door's own, or None when no Redis answers."""
+def redis_url(db=14):
+    """The machine's Redis on a database of the door's own (14 unless told), or None when no Redis answers."""
     try:
         with socket.create_connection(("127.0.0.1", 6379), timeout=0.5) as sock:
             sock.sendall(b"PING\r\n")
             if sock.recv(16).startswith(b"+PONG"):
-                return "redis://127.0.0.1:6379/14"
+                return f"redis://127.0.0.1:6379/{db}"
     except OSError:
         return None
     return None
@@ -83,6 +83,10 @@ class Site:
             check=check,
         )
 
+    def shell(self, script):
+        """Run Python in `manage.py shell` against this site; what it prints."""
+        return self.manage("shell", "-c", script).stdout
+
     def issue_client(self, slug, name="door app"):
         result = self.manage("create_api_client", slug, "--name", name, "--json")
         issued = json.loads(result.stdout)
@@ -111,7 +115,7 @@ class Site:
         shutil.rmtree(self.var_dir, ignore_errors=True)
 
 
-def production_env(database_url, var_dir, **extra):
+def production_env(database_url, var_dir, *, redis_db=14, **extra):
     env = {name: value for name, value in os.environ.items() if name not in _TEST_ONLY}
     secret_key = secrets.token_urlsafe(50)
     record_secret(secret_key)
@@ -124,7 +128,7 @@ def production_env(database_url, var_dir, **extra):
         HEALTHDESK_VAR_DIR=str(var_dir),
         PYTHONUNBUFFERED="1",
     )
-    redis = redis_url()
+    redis = redis_url(redis_db)
     if redis:
         env["REDIS_URL"] = redis
     else:
@@ -150,7 +154,7 @@ def _postgres_database(base_url):
     return urllib.parse.urlunsplit(parts._replace(path=f"/{name}")), drop
 
 
-def provision(organisations=("sunny-meadows", "oak-lodge"), **extra_env):
+def provision(organisations=("sunny-meadows", "oak-lodge"), *, redis_db=14, **extra_env):
     """Migrate a new database with production settings and issue each organisation an API client."""
     var_dir = Path(tempfile.mkdtemp(prefix="healthdesk-door-"))
     suite_url = os.environ.get("DATABASE_URL", "")
@@ -159,7 +163,8 @@ def provision(organisations=("sunny-meadows", "oak-lodge"), **extra_env):
         database_url, drop = _postgres_database(suite_url)
     else:
         database_url = f"sqlite:///{var_dir / 'door.sqlite3'}"
-    site = Site(env=production_env(database_url, var_dir, **extra_env), var_dir=var_dir, database_url=database_url)
+    env = production_env(database_url, var_dir, redis_db=redis_db, **extra_env)
+    site = Site(env=env, var_dir=var_dir, database_url=database_url)
     site._drop = drop
     site.manage("migrate", "--noinput")
     site.manage("createcachetable")
@@ -253,6 +258,7 @@ class Answer:
     status: int
     headers: dict
     body: bytes
+    raw_headers: list = field(default_factory=list)  # (name, value) as sent, repeated ones (Set-Cookie) kept
 
     def json(self):
         return json.loads(self.body)
@@ -273,6 +279,7 @@ def request(method, url, *, headers=None, body=None, timeout=30):
     try:
         conn.request(method, target, body=body, headers=headers or {})
         response = conn.getresponse()
-        return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
+        raw = response.getheaders()
+        return Answer(response.status, {k.lower(): v for k, v in raw}, response.read(), raw)
     finally:
         conn.close()
