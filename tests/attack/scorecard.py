@@ -22,6 +22,10 @@ class Scorecard:
         if finding:
             self.findings.append(f"{name}: {finding}")
 
+    def wrong(self, finding):
+        """An answer of the wrong status or shape: a failed check, though nothing leaked or broke."""
+        self.findings.append(f"wrong answer: {finding}")
+
     def answered(self, label, answer):
         """Count one attempt; a 5xx is a finding, whatever the family."""
         self.counts["attempts"] += 1
@@ -34,6 +38,7 @@ class Scorecard:
     def save(self):
         SCORE_DIR.mkdir(parents=True, exist_ok=True)
         (SCORE_DIR / f"{os.getpid()}-{self.family}.txt").write_text(self.line() + "\n")
+        (SCORE_DIR / f"{os.getpid()}-{self.family}.findings").write_text("".join(f + "\n" for f in self.findings))
 
 
 def lines_since(started):

@@ -90,13 +90,15 @@ def header_variants(partner, keys):
 def judge(scorecard, partner, label, answer, expectation, refused=(401,)):
     scorecard.answered(f"{partner} {label}", answer)
     if expectation == "ok" and answer.status != 200:
-        scorecard.add("leaks", n=0, finding=f"{partner} {label}: documented credentials -> {answer.status}")
+        scorecard.wrong(f"{partner} {label}: documented credentials -> {answer.status}")
     if expectation == REFUSED and not (answer.status in refused and in_shape(partner, answer)):
-        found = "leaks" if 200 <= answer.status < 300 else "attempts"
-        scorecard.add(found, n=1 if found == "leaks" else 0,
-                      finding=f"{partner} {label}: expected 401 in shape, got {answer.status} {answer.body[:160]!r}")
+        finding = f"{partner} {label}: expected 401 in shape, got {answer.status} {answer.body[:160]!r}"
+        if 200 <= answer.status < 300:
+            scorecard.add("leaks", finding=finding)  # wrong credentials were let in
+        else:
+            scorecard.wrong(finding)
     if expectation == EITHER and not (answer.status == 200 or answer.status == 401 and in_shape(partner, answer)):
-        scorecard.add("attempts", n=0, finding=f"{partner} {label}: got {answer.status} {answer.body[:160]!r}")
+        scorecard.wrong(f"{partner} {label}: got {answer.status} {answer.body[:160]!r}")
 
 
 @pytest.mark.parametrize("partner", list(PROBES))

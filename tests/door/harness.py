@@ -7,6 +7,7 @@ SECRET_KEY, Redis when it answers). Every secret the harness issues is appended 
 log folder, and every server writes its log there, so a later check can prove no secret reached a log line.
 """
 
+import contextlib
 import json
 import os
 import secrets
@@ -277,7 +278,9 @@ def request(method, url, *, headers=None, body=None, timeout=30):
     elif isinstance(body, str):
         body = body.encode()
     try:
-        conn.request(method, target, body=body, headers=headers or {})
+        # The server may answer (413, 400) before reading the whole body: its answer is still there to read.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            conn.request(method, target, body=body, headers=headers or {})
         response = conn.getresponse()
         raw = response.getheaders()
         return Answer(response.status, {k.lower(): v for k, v in raw}, response.read(), raw)
