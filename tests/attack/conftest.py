@@ -43,7 +43,7 @@ import json
 from directory.models import Organisation
 from scheduling.choices import AppointmentKind
 from tests.factories import (AppointmentFactory, AttendeeFactory, CategoryAssessmentFactory, CategoryFactory,
-    InvoiceFactory, MessageFactory, ResidentFactory, TicketFactory, UserFactory)
+    InvoiceFactory, MessageFactory, ResidentFactory, TicketFactory, UrgencyFactory, UserFactory)
 MARK = {MARK!r}
 a = Organisation.objects.get(slug={A!r})
 a.name = MARK + " Sunny Meadows"
@@ -60,6 +60,7 @@ attendee = AttendeeFactory(organisation=a, appointment=individual, resident=resi
 group = AppointmentFactory(organisation=a, practitioner=staff, kind=AppointmentKind.GROUP, details=MARK)
 AttendeeFactory(organisation=a, appointment=group, resident=ResidentFactory(organisation=a, last_name=MARK))
 invoice = InvoiceFactory(organisation=a, attendee=attendee, notes=MARK)
+UrgencyFactory(organisation=a, name="No Issue")
 print(json.dumps({{
     "ids": {{"ticket": [ticket.pk], "resident": [resident.pk], "user": [staff.pk, frontdesk.pk],
              "appointment": [individual.pk, group.pk], "attendee": [attendee.pk], "invoice": [invoice.pk],
