@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from tests.attack.scorecard import Scorecard
-from tests.door.harness import FORWARDED_HTTPS, Gunicorn, provision, record_secret, request
+from tests.door.harness import FORWARDED_HTTPS, ISSUED_SECRETS, Gunicorn, provision, record_secret, request
 from tests.isolation import MARK, credentials
 
 # Rate limits are their own feature (tests/partners/*); here they would only hide what an attacker meets next.
@@ -31,11 +31,24 @@ def attack_site():
     site.close()
 
 
+def secrets_found(servers):
+    """'<log>: <secret prefix>…' for each issued secret that appears in a server's log."""
+    issued = {line.strip() for line in ISSUED_SECRETS.read_text().splitlines() if len(line.strip()) >= 8}
+    hits = []
+    for server in servers:
+        log = server.log() if server.log_path.exists() else ""
+        hits += [f"{server.log_path.name}: {secret[:4]}…" for secret in sorted(issued) if secret in log]
+    return hits
+
+
 @pytest.fixture(scope="session")
 def attack_server(attack_site):
     server = start(Gunicorn(attack_site, name="attack", workers=2))
     yield server
     server.stop()
+    # Families that ran after test_secrets_in_logs (another xdist worker's order) are searched here too.
+    hits = secrets_found(STARTED)
+    assert hits == [], f"issued secrets in server logs: {hits}"
 
 
 WORLD = f"""
