@@ -15,6 +15,7 @@ from tests.isolation import MARK, credentials
 NO_RATE_LIMIT = {"HEALTHDESK_API_RATE": "1000000/min", "HEALTHDESK_CLINIKO_RATE_LIMIT": "1000000/min"}
 REDIS_DB = 6  # this suite's own Redis database
 A, B = "sunny-meadows", "oak-lodge"
+C = "elm-court"  # the bad-input and concurrency families write here, so what they break cannot fail the others
 
 STARTED = []  # every server this session started: the secrets family reads all of their logs
 
@@ -26,7 +27,7 @@ def start(server):
 
 @pytest.fixture(scope="session")
 def attack_site():
-    site = provision((A, B), redis_db=REDIS_DB, **NO_RATE_LIMIT)
+    site = provision((A, B, C), redis_db=REDIS_DB, **NO_RATE_LIMIT)
     yield site
     site.close()
 
@@ -74,7 +75,17 @@ group = AppointmentFactory(organisation=a, practitioner=staff, kind=AppointmentK
 AttendeeFactory(organisation=a, appointment=group, resident=ResidentFactory(organisation=a, last_name=MARK))
 invoice = InvoiceFactory(organisation=a, attendee=attendee, notes=MARK)
 UrgencyFactory(organisation=a, name="No Issue")
+c = Organisation.objects.get(slug={C!r})
+c_resident = ResidentFactory(organisation=c)
+c_user = UserFactory(organisation=c, username="elm-staff")
+c_individual = AppointmentFactory(organisation=c, practitioner=c_user)
+AttendeeFactory(organisation=c, appointment=c_individual, resident=c_resident)
+c_group = AppointmentFactory(organisation=c, practitioner=c_user, kind=AppointmentKind.GROUP)
+c_ticket = TicketFactory(organisation=c, resident=c_resident, title="elm ticket")
+UrgencyFactory(organisation=c, name="No Issue")
 print(json.dumps({{
+    "corpus_ids": {{"resident": [c_resident.pk], "user": [c_user.pk],
+                    "appointment": [c_individual.pk, c_group.pk], "ticket": [c_ticket.pk]}},
     "ids": {{"ticket": [ticket.pk], "resident": [resident.pk], "user": [staff.pk, frontdesk.pk],
              "appointment": [individual.pk, group.pk], "attendee": [attendee.pk], "invoice": [invoice.pk],
              "category": [category.pk]}},
@@ -189,6 +200,13 @@ def scorecard(request):
     yield card
     card.save()
     sys.stdout.write("\n" + card.line() + "\n")
+
+
+@pytest.fixture(autouse=True)
+def _scorecard_per_test(request):
+    if hasattr(request.module, "FAMILY"):
+        card = request.getfixturevalue("scorecard")
+        card.mark = len(card.findings)
 
 
 def leaked(answer):

@@ -16,6 +16,11 @@ class Scorecard:
     family: str
     counts: dict = field(default_factory=lambda: dict.fromkeys(COUNTS, 0))
     findings: list = field(default_factory=list)  # one line per failed check, for the assertion message
+    mark: int = 0  # where the current test's findings start
+
+    def this_test(self):
+        """The findings of the running test only, so one test's failure does not fail the next."""
+        return self.findings[self.mark:]
 
     def add(self, name, n=1, finding=None):
         self.counts[name] += n

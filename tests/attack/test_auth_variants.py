@@ -104,7 +104,6 @@ def judge(scorecard, partner, label, answer, expectation, refused=(401,)):
 @pytest.mark.parametrize("partner", list(PROBES))
 def test_header_credentials_every_way(attack_server, keys, scorecard, partner):
     method, path = PROBES[partner]
-    before = len(scorecard.findings)
     for label, authorization, query, expectation in header_variants(partner, keys):
         headers = {**FORWARDED_HTTPS, "User-Agent": "attack suite (security@example.com)"}
         if authorization is not None:
@@ -115,7 +114,7 @@ def test_header_credentials_every_way(attack_server, keys, scorecard, partner):
             answer = request(method.upper(), attack_server.url + path + (f"?{query}" if query else ""),
                              headers=sent)
             judge(scorecard, partner, f"{label} ({name})", answer, expectation)
-    assert scorecard.findings[before:] == []
+    assert scorecard.this_test() == []
 
 
 def connect4_variants(keys):
@@ -135,7 +134,6 @@ def connect4_variants(keys):
 
 
 def test_connect4_credentials_every_way(attack_server, keys, scorecard):
-    before = len(scorecard.findings)
     for label, headers, expectation in connect4_variants(keys):
         answer = request("POST", attack_server.url + "/api/authorize", headers={**FORWARDED_HTTPS, **headers})
         if answer.status == 200:
@@ -161,7 +159,7 @@ def test_connect4_credentials_every_way(attack_server, keys, scorecard):
         answer = request("GET", f"{attack_server.url}/api/{token}/all_residents", headers={**FORWARDED_HTTPS,
                                                                                          **headers})
         judge(scorecard, "connect4", f"all_residents {label}", answer, expectation)
-    assert scorecard.findings[before:] == []
+    assert scorecard.this_test() == []
 
 
 def test_updox_credentials_every_way(attack_server, keys, scorecard):
@@ -182,10 +180,9 @@ def test_updox_credentials_every_way(attack_server, keys, scorecard):
         ("unknown account", {**documented, "accountId": "no-such-practice"}, REFUSED),
         ("password a number", {**documented, "applicationPassword": 12345}, REFUSED),
     ]
-    before = len(scorecard.findings)
     for label, auth, expectation in variants:
         body = {"appointments": []} if auth is None else {"appointments": [], "auth": auth}
         answer = call(attack_server, "updox", None, "post", "/io/syncAppointments", body)
         # COMPATIBILITY.md: a malformed auth block is 400 (4000), an account not granted 403 (4030).
         judge(scorecard, "updox", label, answer, expectation, refused=(400, 401, 403))
-    assert scorecard.findings[before:] == []
+    assert scorecard.this_test() == []

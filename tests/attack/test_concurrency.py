@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from tests.attack.conftest import A, authorize, call, in_shape, row_counts, start
+from tests.attack.conftest import C, authorize, call, in_shape, row_counts, start
 from tests.door.harness import Gunicorn
 
 FAMILY = "concurrency"
@@ -37,16 +37,16 @@ def all_at_once(calls):
 
 
 def test_the_same_updox_batch_four_times(attack_site, race_server, scorecard):
-    client = attack_site.clients[A]
-    auth = {"applicationId": client.key, "applicationPassword": client.secret, "accountId": A, "userId": ""}
+    client = attack_site.clients[C]
+    auth = {"applicationId": client.key, "applicationPassword": client.secret, "accountId": C, "userId": ""}
     items = [{"id": f"race-{n}", "patientId": f"race-p{n}", "date": "2016-01-04T09:00:00", "duration": 30,
               "cancelled": False, "blocked": False, "summary": f"race {n}"} for n in range(5)]
-    before = row_counts(attack_site)[A]
+    before = row_counts(attack_site)[C]
     answers = all_at_once([
         lambda: call(race_server, "updox", client, "post", "/io/syncAppointments",
                      {"auth": auth, "appointments": items})
     ] * 4)
-    after = row_counts(attack_site)[A]
+    after = row_counts(attack_site)[C]
     created = 0
     for answer in answers:
         scorecard.answered("updox batch", answer)
@@ -61,20 +61,20 @@ def test_the_same_updox_batch_four_times(attack_site, race_server, scorecard):
         scorecard.add("writes_lost", n=-extra, finding=f"updox batch ×4 stored {-extra} items too few")
     if created != len(items):
         scorecard.wrong(f"updox batch ×4 reported {created} items created, not {len(items)}")
-    assert scorecard.findings == []
+    assert scorecard.this_test() == []
 
 
 def test_one_webcamconsult_email_in_eight_spellings(attack_site, race_server, scorecard):
-    client = attack_site.clients[A]
+    client = attack_site.clients[C]
     spellings = ["racer@example.com", "Racer@example.com", "RACER@EXAMPLE.COM", "racer@Example.com",
                  "rAcEr@eXaMpLe.CoM", "RACER@example.com", "racer@EXAMPLE.com", "Racer@Example.Com"]
-    before = row_counts(attack_site)[A]["users"]
+    before = row_counts(attack_site)[C]["users"]
     answers = all_at_once([
         lambda email=email: call(race_server, "webcamconsult", client, "post", "/users.json",
                                  {"user": {"last_name": "Racer", "initials": "R", "email": email}})
         for email in spellings
     ])
-    added = row_counts(attack_site)[A]["users"] - before
+    added = row_counts(attack_site)[C]["users"] - before
     for answer in answers:
         scorecard.answered("webcamconsult user", answer)
         if answer.status != 200 and not (answer.status == 422 and in_shape("webcamconsult", answer)):
@@ -86,21 +86,21 @@ def test_one_webcamconsult_email_in_eight_spellings(attack_site, race_server, sc
         scorecard.wrong(f"one email in 8 spellings: {ok} answered 200 (created), not 1")
     if added < ok and ok >= 1:
         scorecard.add("writes_lost", n=ok - added, finding=f"{ok} users acknowledged, {added} stored")
-    assert scorecard.findings == []
+    assert scorecard.this_test() == []
 
 
 def test_connect4_create_ticket_with_one_idempotency_key_eight_times(attack_site, race_server, world, scorecard):
-    client = attack_site.clients[A]
+    client = attack_site.clients[C]
     token = authorize(race_server, client)
-    resident = world["ids"]["resident"][0]
-    before = row_counts(attack_site)[A]["tickets"]
+    resident = world["corpus_ids"]["resident"][0]
+    before = row_counts(attack_site)[C]["tickets"]
     body = {"title": "raced ticket", "resident_id": resident, "ticket_status": "New", "general_comments": "once",
             "urgency_status": "No Issue"}
     answers = all_at_once([
         lambda: call(race_server, "connect4", client, "post", f"/api/{token}/create_ticket", body,
                      headers={"Idempotency-Key": "attack-race-1"})
     ] * 8)
-    added = row_counts(attack_site)[A]["tickets"] - before
+    added = row_counts(attack_site)[C]["tickets"] - before
     ids = set()
     for answer in answers:
         scorecard.answered("connect4 create_ticket", answer)
@@ -114,4 +114,4 @@ def test_connect4_create_ticket_with_one_idempotency_key_eight_times(attack_site
         scorecard.wrong(f"one idempotency key answered {len(ids)} different ticket ids: {sorted(ids)}")
     if ids and added < 1:
         scorecard.add("writes_lost", finding="an acknowledged ticket is not stored")
-    assert scorecard.findings == []
+    assert scorecard.this_test() == []

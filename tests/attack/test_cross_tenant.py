@@ -31,7 +31,7 @@ def test_b_credentials_on_every_partner_url_never_reach_a(attack_site, attack_se
     if snapshot_of_a(attack_site) != before:
         scorecard.add("phantom_writes", finding="B's requests changed organisation A's rows")
     assert scorecard.counts["attempts"] > 0
-    assert scorecard.findings == []
+    assert scorecard.this_test() == []
 
 
 class Browser:
@@ -93,7 +93,7 @@ def test_b_organisation_admin_never_sees_or_changes_a_in_the_admin(attack_site, 
                     scorecard.add("leaks", finding=f"admin {method} {page} -> {answer.status}")
     if snapshot_of_a(attack_site) != before:
         scorecard.add("phantom_writes", finding="B's staff changed organisation A's rows")
-    assert scorecard.findings == []
+    assert scorecard.this_test() == []
 
 
 def test_b_organisation_admin_cannot_make_anyone_a_superuser(attack_site, attack_server, scorecard):
@@ -114,4 +114,4 @@ def test_b_organisation_admin_cannot_make_anyone_a_superuser(attack_site, attack
     scorecard.answered(f"admin GET {page}", answer)
     if b'name="is_superuser"' in answer.body:
         scorecard.add("leaks", finding=f"{page} offers is_superuser to an organisation admin")
-    assert scorecard.findings == []
+    assert scorecard.this_test() == []

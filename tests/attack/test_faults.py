@@ -71,7 +71,7 @@ def test_terminated_backends_lose_no_acknowledged_write(attack_site, attack_serv
     print(f"\nbackends terminated: {killed}; acknowledged: {sum(a.status == 200 for _s, a in answers)}; "
           f"503: {sum(a.status == 503 for _s, a in answers)}")
     assert len(answers) == WRITERS * REQUESTS_PER_WRITER
-    assert scorecard.findings == []
+    assert scorecard.this_test() == []
 
 
 def test_every_partner_answers_when_redis_is_down(attack_site, world, scorecard):
@@ -96,4 +96,4 @@ def test_every_partner_answers_when_redis_is_down(attack_site, world, scorecard)
                 scorecard.wrong(f"redis down: {partner} {path}: {answer.status} {answer.body[:160]!r}")
     finally:
         server.stop()
-    assert scorecard.findings == []
+    assert scorecard.this_test() == []
