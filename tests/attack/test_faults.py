@@ -28,7 +28,7 @@ def test_terminated_backends_lose_no_acknowledged_write(attack_site, attack_serv
     import psycopg
 
     client, resident = attack_site.clients[A], world["ids"]["resident"][0]
-    answers, lock, stop = [], threading.Lock(), threading.Event()
+    answers, lock = [], threading.Lock()
 
     def writer(n):
         for i in range(REQUESTS_PER_WRITER):
@@ -52,7 +52,6 @@ def test_terminated_backends_lose_no_acknowledged_write(attack_site, attack_serv
             ).fetchone()[0]
     for thread in threads:
         thread.join(timeout=120)
-    stop.set()
     with psycopg.connect(attack_site.database_url) as conn:
         stored = {row[0] for row in conn.execute(
             "SELECT title FROM tickets_ticket WHERE title LIKE 'fault writer %%'").fetchall()}
