@@ -1,5 +1,6 @@
 """Shared fixtures: two organisations side by side, with named personas and credentials for each."""
 
+import time
 from dataclasses import dataclass
 
 import pytest
@@ -78,3 +79,18 @@ def other_tenant(db):
 @pytest.fixture
 def system_actor():
     return Actor.system(channel="test")
+
+
+def pytest_sessionstart(session):
+    session.config.attack_started = time.time()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The attack suite's scorecards, one line per family (tests/attack/), whichever worker ran it."""
+    from tests.attack.scorecard import lines_since
+
+    lines = lines_since(config.attack_started - 1) if hasattr(config, "attack_started") else []
+    if lines:
+        terminalreporter.section("attack scorecards")
+        for line in lines:
+            terminalreporter.write_line(line)

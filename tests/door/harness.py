@@ -7,6 +7,7 @@ SECRET_KEY, Redis when it answers). Every secret the harness issues is appended 
 log folder, and every server writes its log there, so a later check can prove no secret reached a log line.
 """
 
+import contextlib
 import json
 import os
 import re
@@ -45,13 +46,13 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def redis_url():
-    """The machine's Redis on a database of the door's own, or None when no Redis answers."""
+def redis_url(db=14):
+    """The machine's Redis on a database of the door's own (14 unless told), or None when no Redis answers."""
     try:
         with socket.create_connection(("127.0.0.1", 6379), timeout=0.5) as sock:
             sock.sendall(b"PING\r\n")
             if sock.recv(16).startswith(b"+PONG"):
-                return "redis://127.0.0.1:6379/14"
+                return f"redis://127.0.0.1:6379/{db}"
     except OSError:
         return None
     return None
@@ -91,6 +92,10 @@ class Site:
             check=check,
         )
 
+    def shell(self, script):
+        """Run Python in `manage.py shell` against this site; what it prints."""
+        return self.manage("shell", "-c", script).stdout
+
     def issue_client(self, slug, name="door app"):
         result = self.manage("create_api_client", slug, "--name", name, "--json")
         issued = json.loads(result.stdout)
@@ -119,7 +124,7 @@ class Site:
         shutil.rmtree(self.var_dir, ignore_errors=True)
 
 
-def production_env(database_url, var_dir, *, redis=True, **extra):
+def production_env(database_url, var_dir, *, redis=True, redis_db=14, **extra):
     env = {name: value for name, value in os.environ.items() if name not in _TEST_ONLY}
     secret_key = secrets.token_urlsafe(50)
     record_secret(secret_key)
@@ -132,7 +137,7 @@ def production_env(database_url, var_dir, *, redis=True, **extra):
         HEALTHDESK_VAR_DIR=str(var_dir),
         PYTHONUNBUFFERED="1",
     )
-    url = redis_url() if redis else None
+    url = redis_url(redis_db) if redis else None
     if url:
         env["REDIS_URL"] = url
     else:
@@ -158,12 +163,14 @@ def _postgres_database(base_url):
     return urllib.parse.urlunsplit(parts._replace(path=f"/{name}")), drop
 
 
-def provision(organisations=("sunny-meadows", "oak-lodge"), *, postgres_server=None, redis=True, **extra_env):
+def provision(organisations=("sunny-meadows", "oak-lodge"), *, postgres_server=None, redis=True, redis_db=14,
+              **extra_env):
     """Migrate a new database with production settings and issue each organisation an API client.
 
     `migrate` alone makes the schema, as a deployer runs it. The database is made on `postgres_server` (a URL)
     when given, else on the suite's PostgreSQL server when the suite runs on one, else it is an SQLite file.
-    `redis=False` serves without Redis even when one answers (the database cache then counts the rate limits).
+    `redis=False` serves without Redis even when one answers (the database cache then counts the rate limits);
+    `redis_db` keeps a suite's counters apart from another's.
     """
     var_dir = Path(tempfile.mkdtemp(prefix="healthdesk-door-"))
     suite_url = postgres_server or os.environ.get("DATABASE_URL", "")
@@ -172,7 +179,7 @@ def provision(organisations=("sunny-meadows", "oak-lodge"), *, postgres_server=N
         database_url, drop = _postgres_database(suite_url)
     else:
         database_url = f"sqlite:///{var_dir / 'door.sqlite3'}"
-    env = production_env(database_url, var_dir, redis=redis, **extra_env)
+    env = production_env(database_url, var_dir, redis=redis, redis_db=redis_db, **extra_env)
     site = Site(env=env, var_dir=var_dir, database_url=database_url)
     site._drop = drop
     site.manage("migrate", "--noinput")
@@ -281,6 +288,7 @@ class Answer:
     status: int
     headers: dict
     body: bytes
+    raw_headers: list = field(default_factory=list)  # (name, value) as sent, repeated ones (Set-Cookie) kept
 
     def json(self):
         return json.loads(self.body)
@@ -299,9 +307,12 @@ def request(method, url, *, headers=None, body=None, timeout=30):
     elif isinstance(body, str):
         body = body.encode()
     try:
-        conn.request(method, target, body=body, headers=headers or {})
+        # The server may answer (413, 400) before reading the whole body: its answer is still there to read.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            conn.request(method, target, body=body, headers=headers or {})
         response = conn.getresponse()
-        return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
+        raw = response.getheaders()
+        return Answer(response.status, {k.lower(): v for k, v in raw}, response.read(), raw)
     finally:
         conn.close()
 

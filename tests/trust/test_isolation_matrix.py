@@ -6,8 +6,8 @@ may change. A new endpoint is covered without anyone remembering to add it; a ne
 partner fails the test until it is taught here how to fill it or authenticate.
 """
 
-import base64
 import contextlib
+import itertools
 import json
 
 import pytest
@@ -29,17 +29,12 @@ from tests.factories import (
     TicketFactory,
     UserFactory,
 )
-from tests.partners.test_conformance import concrete_path, partner_routes, route_params
+from tests.isolation import MARK, admin_urls, attempts, credentials, every_route_parameter_is_known
 from tests.streaming import consumed
 from tickets.models import Category, Message, Ticket
 
 pytestmark = pytest.mark.django_db
 
-MARK = "ZZLEAKZZ"
-ID_FIELDS = (
-    "id", "ticketId", "ticket_id", "userId", "user_id", "client_id", "created_by_user_id", "resident_id",
-    "booking_id", "patient_id", "appointment_id", "attendee_id", "category_id", "division_id", "updoxId",
-)
 WATCHED = (Ticket, Message, Category, Resident, User, Appointment, Attendee, Invoice)
 
 
@@ -81,101 +76,41 @@ def snapshot(organisation):
     return rows
 
 
-# How organisation B authenticates to each partner API ------------------------------------------------------
 def b_request(partner, b, method, path, body):
+    """B's request through the test client, authenticated as the shared helper says B does on the wire."""
     client = Client()
-    headers, data = {}, dict(body)
-    if partner == "support":
-        headers["HTTP_AUTHORIZATION"] = f"Token {b.secret}"
-    elif partner == "webcamconsult":
-        headers["HTTP_AUTHORIZATION"] = f"Token token={b.secret}"
-    elif partner == "cliniko":
-        headers["HTTP_AUTHORIZATION"] = "Basic " + base64.b64encode(f"{b.secret}:".encode()).decode()
-        headers["HTTP_USER_AGENT"] = "isolation matrix (security@example.com)"
-    elif partner == "connect4":
-        headers.update(HTTP_API_KEY=b.key, HTTP_API_SECRET=b.secret)
-    elif partner == "fhir":
-        headers["HTTP_AUTHORIZATION"] = f"Bearer {b.secret}"
-    elif partner == "updox":
-        data["auth"] = {"applicationId": b.key, "applicationPassword": b.secret, "accountId": b.organisation.slug}
-    else:
-        raise AssertionError(f"teach the isolation matrix how {partner} authenticates")
+    wire_headers, body_members = credentials(partner, key=b.key, secret=b.secret, organisation=b.organisation.slug)
+    headers = {"HTTP_" + name.upper().replace("-", "_"): value for name, value in wire_headers.items()}
+    data = {**body, **body_members}
     call = getattr(client, method)
     if method == "get":
         return call(path, {k: v for k, v in data.items() if not isinstance(v, (dict, list))}, **headers)
     return call(path, json.dumps(data), content_type="application/json", **headers)
 
 
-WEBCAMCONSULT_KINDS = {"resident": "client", "user": "user", "appointment": "appointment"}
-
-
-def encode(partner, kind, pk):
-    """An id as the partner writes it (Webcamconsult's 24-hex ids carry their kind)."""
-    if partner == "webcamconsult" and kind in WEBCAMCONSULT_KINDS:
-        from healthdesk.partners.webcamconsult.fields import encode_id
-
-        return encode_id(WEBCAMCONSULT_KINDS[kind], pk)
-    return str(pk)
-
-
-def fill(param, world, value):
-    if param == "access_token":
-        from directory.services import access_token_issue
-
-        return access_token_issue(client=world["b"].client)
-    if param == "status":
-        return "unresolved"
-    if param in ("assigned_admin", "admin"):
-        return world["usernames"][0]
-    if param == "dontShowToUser":
-        return "0"
-    return value
-
-
-def concrete_paths(partner, route, world):
-    """The route with each of A's ids, of every kind, in its parameters."""
-    if not route_params(route):
-        yield concrete_path(route)
-        return
-    for kind, pks in world["ids"].items():
-        for pk in pks:
-            yield concrete_path(route, lambda name, kind=kind, pk=pk: fill(name, world, encode(partner, kind, pk)))
-
-
 def test_partner_endpoints_never_show_or_change_another_organisations_data(world):
+    from directory.services import access_token_issue
+
     a, b = world["a"], world["b"]
     before = snapshot(a.organisation)
-    attempts, leaks, changed = 0, [], []
-    a_ids = [(kind, pk) for kind, pks in world["ids"].items() for pk in pks]
-    for route, callback in partner_routes():
-        view = callback.view_class
-        partner = view.partner.name
-        methods = [m for m in ("get", "post", "put", "patch", "delete") if hasattr(view, m)]
-        for path in concrete_paths(partner, route, world):
-            for method in methods:
-                bodies = [{field: encode(partner, kind, pk) for field in ID_FIELDS} for kind, pk in a_ids]
-                for body in bodies if method != "delete" else [{}]:
-                    response = b_request(partner, b, method, path, body)
-                    attempts += 1
-                    content = b"".join(response.streaming_content) if response.streaming else response.content
-                    if MARK.encode() in content:
-                        leaks.append(f"{method.upper()} {path} -> {response.status_code}")
+    attempted, leaks, changed = 0, [], []
+    token = access_token_issue(client=b.client)
+    generated = attempts(world["ids"], access_token=token, admin=world["usernames"][0])
+    for route, group in itertools.groupby(generated, key=lambda attempt: attempt[0]):
+        for _route, partner, method, path, body in group:
+            response = b_request(partner, b, method, path, body)
+            attempted += 1
+            content = b"".join(response.streaming_content) if response.streaming else response.content
+            if MARK.encode() in content:
+                leaks.append(f"{method.upper()} {path} -> {response.status_code}")
         now = snapshot(a.organisation)
         if now != before:
             changed.append(route)
             before = now
-    print(f"isolation matrix (partner APIs): {attempts} attempts, {len(leaks)} leaks, {len(changed)} changes")
-    assert attempts > 0
+    print(f"isolation matrix (partner APIs): {attempted} attempts, {len(leaks)} leaks, {len(changed)} changes")
+    assert attempted > 0
     assert leaks == []
     assert changed == []
-
-
-def admin_urls():
-    from django.contrib import admin
-
-    for model in admin.site._registry:
-        name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
-        yield model, name
 
 
 def test_admin_pages_never_show_or_change_another_organisations_data(world, client):
@@ -192,7 +127,7 @@ def test_admin_pages_never_show_or_change_another_organisations_data(world, clie
         Invoice: world["ids"]["invoice"], Category: world["ids"]["category"],
         AuditEvent: list(AuditEvent.objects.filter(organisation=a.organisation).values_list("pk", flat=True)),
     }
-    attempts, leaks = 0, []
+    attempted, leaks = 0, []
     for model, name in admin_urls():
         # The changelist, and a search for each of A's ids (the search box echoes its term, so not the marker).
         pages = [reverse(f"{name}_changelist")]
@@ -204,10 +139,10 @@ def test_admin_pages_never_show_or_change_another_organisations_data(world, clie
         for page in pages:
             for method in ("get", "post"):
                 response = getattr(client, method)(page, {"post": "yes"} if method == "post" else None)
-                attempts += 1
+                attempted += 1
                 if MARK.encode() in response.content:
                     leaks.append(f"{method.upper()} {page} -> {response.status_code}")
-    print(f"isolation matrix (admin): {attempts} attempts, {len(leaks)} leaks")
+    print(f"isolation matrix (admin): {attempted} attempts, {len(leaks)} leaks")
     assert leaks == []
     assert snapshot(a.organisation) == before
 
@@ -220,9 +155,5 @@ def test_the_matrix_detects_a_leak(world):
     assert MARK.encode() in response.content
 
 
-def test_every_partner_route_has_a_filler_for_each_parameter(world):
-    known = {"access_token", "status", "assigned_admin", "admin", "dontShowToUser"}
-    for route, _callback in partner_routes():
-        for name in route_params(route):
-            assert name in known or name.endswith(("id", "Id", "pk")), (route, name)
-
+def test_every_partner_route_has_a_filler_for_each_parameter():
+    assert every_route_parameter_is_known() == []
