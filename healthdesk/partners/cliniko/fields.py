@@ -80,6 +80,14 @@ class LinkField(serializers.Field):
         return {"links": {"self": self.url(value)}}
 
 
+@extend_schema_field(NULLABLE_LINK_SCHEMA)
+class OptionalLinkField(LinkField):
+    """A link to a record that may be absent (an appointment without practitioner): null then."""
+
+    def to_representation(self, value):
+        return None if value is None else super().to_representation(value)
+
+
 @extend_schema_field(inline_serializer("ClinikoSelfLinks", {"self": serializers.URLField()}))
 class SelfLinkField(LinkField):
     """The object's own `links`: `{"self": url}`."""

@@ -9,6 +9,7 @@ from healthdesk.partners.cliniko.fields import (
     ClinikoInput,
     IdField,
     LinkField,
+    OptionalLinkField,
     SelfLinkField,
     UtcDateTimeField,
 )
@@ -101,6 +102,7 @@ class IndividualAppointmentOutput(AppointmentTimesOutput):
     online_booking_policy_accepted = serializers.SerializerMethodField()
     notes = serializers.CharField(source="details", allow_null=True)
     patient_name = serializers.SerializerMethodField()
+    practitioner = OptionalLinkField("practitioners/{}", source="practitioner_id")
     patient = serializers.SerializerMethodField()
     attendees = LinkField("individual_appointments/{}/attendees", source="pk")
     links = SelfLinkField("individual_appointments/{}", source="pk")
@@ -160,6 +162,7 @@ class GroupAppointmentOutput(AppointmentTimesOutput):
     max_attendees = serializers.IntegerField(allow_null=True)
     notes = serializers.CharField(source="details", allow_null=True)
     patient_ids = serializers.SerializerMethodField()
+    practitioner = OptionalLinkField("practitioners/{}", source="practitioner_id")
     attendees = LinkField("group_appointments/{}/attendees", source="pk")
     links = SelfLinkField("group_appointments/{}", source="pk")
 
@@ -169,6 +172,7 @@ class GroupAppointmentOutput(AppointmentTimesOutput):
 
 class UnavailableBlockOutput(AppointmentTimesOutput):
     notes = serializers.CharField(source="details", allow_null=True)
+    practitioner = OptionalLinkField("practitioners/{}", source="practitioner_id")
     links = SelfLinkField("bookings/{}", source="pk")
 
 
@@ -245,6 +249,61 @@ class IndividualAppointmentInput(AppointmentInput):
 
 class GroupAppointmentInput(AppointmentInput):
     max_attendees = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=10_000)
+
+
+# Practitioners ---------------------------------------------------------------------------------------------
+class PractitionerOutput(OutputSerializer):
+    """A staff member who sees patients. What healthdesk does not keep (designation, description, the online
+    booking flag, the linked user, reference numbers, per-practitioner lists) is null, never invented."""
+
+    id = serializers.IntegerField(source="pk")
+    created_at = UtcDateTimeField(source="date_joined")
+    updated_at = UtcDateTimeField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    title = serializers.CharField(source="titles")
+    label = serializers.SerializerMethodField()
+    designation = serializers.SerializerMethodField()
+    description = serializers.SerializerMethodField()
+    show_in_online_bookings = serializers.SerializerMethodField()
+    default_appointment_type = serializers.SerializerMethodField()
+    practitioner_reference_numbers = serializers.SerializerMethodField()
+    user = serializers.SerializerMethodField()
+    appointments = serializers.SerializerMethodField()
+    invoices = serializers.SerializerMethodField()
+    links = SelfLinkField("practitioners/{}", source="pk")
+
+    def get_label(self, user) -> str:
+        return user.get_full_name() or user.username
+
+    def get_designation(self, user) -> str | None:
+        return None
+
+    def get_description(self, user) -> str | None:
+        return None
+
+    def get_show_in_online_bookings(self, user) -> bool | None:
+        return None
+
+    @extend_schema_field(NULLABLE_LINK_SCHEMA)
+    def get_default_appointment_type(self, user):
+        return None
+
+    @extend_schema_field(NULLABLE_LINK_SCHEMA)
+    def get_practitioner_reference_numbers(self, user):
+        return None
+
+    @extend_schema_field(NULLABLE_LINK_SCHEMA)
+    def get_user(self, user):
+        return None
+
+    @extend_schema_field(NULLABLE_LINK_SCHEMA)
+    def get_appointments(self, user):
+        return None
+
+    @extend_schema_field(NULLABLE_LINK_SCHEMA)
+    def get_invoices(self, user):
+        return None
 
 
 # Patients --------------------------------------------------------------------------------------------------

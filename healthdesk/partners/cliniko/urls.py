@@ -51,4 +51,6 @@ urlpatterns = [
          name="cliniko-attendee-invoices"),
     path("v1/invoices", views.ClinikoInvoices.as_view(), name="cliniko-invoices"),
     path("v1/invoices/<cliniko_id:pk>", views.ClinikoInvoice.as_view(), name="cliniko-invoice"),
+    path("v1/practitioners", views.ClinikoPractitioners.as_view(), name="cliniko-practitioners"),
+    path("v1/practitioners/<cliniko_id:pk>", views.ClinikoPractitioner.as_view(), name="cliniko-practitioner"),
 ]

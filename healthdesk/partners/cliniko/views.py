@@ -867,3 +867,56 @@ class ClinikoInvoice(ClinikoView):
     def get(self, request, pk):
         invoice = scheduling_selectors.invoice_get(organisation=self.organisation, pk=pk)
         return self.output(cliniko.InvoiceOutput, invoice)
+
+
+# Practitioners ---------------------------------------------------------------------------------------------
+PRACTITIONER_FILTERS = {
+    "created_at": Filter("date_joined", DATETIME),
+    "first_name": Filter("first_name", STRING),
+    "id": Filter("id", INTEGER),
+    "last_name": Filter("last_name", STRING),
+    "updated_at": Filter("updated_at", DATETIME),
+}
+PRACTITIONER_EXAMPLE = {
+    "created_at": "2013-03-26T14:00:00Z", "designation": None, "description": None, "first_name": "Randy",
+    "id": 3, "last_name": "Savage", "show_in_online_bookings": None, "title": "Mr", "label": "Randy Savage",
+    "updated_at": "2013-03-26T14:00:00Z", "default_appointment_type": None, "practitioner_reference_numbers": None,
+    "user": None, "appointments": None, "invoices": None,
+    "links": {"self": "https://api.au1.cliniko.com/v1/practitioners/3"},
+}
+
+
+class ClinikoPractitioners(ClinikoListView):
+    """`GET /v1/practitioners`: active staff who see patients (`directory.selectors.practitioner_list`)."""
+
+    key = "practitioners"
+    output_serializer = cliniko.PractitionerOutput
+    filter_fields = PRACTITIONER_FILTERS
+
+    def rows(self, **kwargs):
+        return directory_selectors.practitioner_list(organisation=self.organisation).filter(is_active=True)
+
+    @extend_schema(
+        tags=TAGS, operation_id="cliniko_practitioners_list", parameters=LIST_PARAMETERS,
+        summary="Get practitioners (active)",
+        responses={200: envelope("ClinikoPractitionerList", "practitioners", cliniko.PractitionerOutput), **ERRORS},
+        examples=[OpenApiExample("Practitioners", response_only=True, value={
+            "practitioners": [PRACTITIONER_EXAMPLE], "total_entries": 1,
+            "links": {"self": "https://api.au1.cliniko.com/v1/practitioners?page=1"},
+        })],
+    )
+    def get(self, request):
+        return self.list()
+
+
+class ClinikoPractitioner(ClinikoView):
+    """`GET /v1/practitioners/:id`, inactive ones too, so an old appointment's `practitioner` link resolves."""
+
+    @extend_schema(
+        tags=TAGS, operation_id="cliniko_practitioner_get", parameters=[ID], summary="Get practitioner",
+        responses={200: cliniko.PractitionerOutput, **ERRORS},
+        examples=[OpenApiExample("Practitioner", value=PRACTITIONER_EXAMPLE, response_only=True)],
+    )
+    def get(self, request, pk):
+        practitioner = directory_selectors.practitioner_get(organisation=self.organisation, pk=pk)
+        return self.output(cliniko.PractitionerOutput, practitioner)
