@@ -1,10 +1,14 @@
 """The mapping between Cliniko's fields and the shared schema, one explicit field list per resource."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from healthdesk.partners.cliniko import vocab
 from healthdesk.partners.cliniko.fields import (
+    LINK_SCHEMA,
     NULLABLE_LINK_SCHEMA,
     ClinikoInput,
     IdField,
@@ -12,6 +16,8 @@ from healthdesk.partners.cliniko.fields import (
     OptionalLinkField,
     SelfLinkField,
     UtcDateTimeField,
+    division_business_id,
+    organisation_business_id,
 )
 from healthdesk.partners.serializers import OutputSerializer
 from scheduling.choices import AppointmentKind, CancellationReason
@@ -77,6 +83,14 @@ def _note(value):
 class AppointmentTimesOutput(OutputSerializer):
     """What every booking type shares; `ends_at` is the start plus the duration."""
 
+    @extend_schema_field(LINK_SCHEMA)
+    def get_business(self, appointment):
+        if appointment.division_id is not None:
+            business = division_business_id(appointment.division_id)
+        else:
+            business = organisation_business_id(appointment.organisation_id)
+        return {"links": {"self": f"{self.context['root']}businesses/{business}"}}
+
     id = serializers.IntegerField(source="pk")
     created_at = UtcDateTimeField()
     updated_at = UtcDateTimeField()
@@ -102,6 +116,8 @@ class IndividualAppointmentOutput(AppointmentTimesOutput):
     online_booking_policy_accepted = serializers.SerializerMethodField()
     notes = serializers.CharField(source="details", allow_null=True)
     patient_name = serializers.SerializerMethodField()
+    conflicts = LinkField("individual_appointments/{}/conflicts", source="pk")
+    business = serializers.SerializerMethodField()
     practitioner = OptionalLinkField("practitioners/{}", source="practitioner_id")
     patient = serializers.SerializerMethodField()
     attendees = LinkField("individual_appointments/{}/attendees", source="pk")
@@ -162,6 +178,7 @@ class GroupAppointmentOutput(AppointmentTimesOutput):
     max_attendees = serializers.IntegerField(allow_null=True)
     notes = serializers.CharField(source="details", allow_null=True)
     patient_ids = serializers.SerializerMethodField()
+    business = serializers.SerializerMethodField()
     practitioner = OptionalLinkField("practitioners/{}", source="practitioner_id")
     attendees = LinkField("group_appointments/{}/attendees", source="pk")
     links = SelfLinkField("group_appointments/{}", source="pk")
@@ -172,6 +189,7 @@ class GroupAppointmentOutput(AppointmentTimesOutput):
 
 class UnavailableBlockOutput(AppointmentTimesOutput):
     notes = serializers.CharField(source="details", allow_null=True)
+    business = serializers.SerializerMethodField()
     practitioner = OptionalLinkField("practitioners/{}", source="practitioner_id")
     links = SelfLinkField("bookings/{}", source="pk")
 
@@ -304,6 +322,62 @@ class PractitionerOutput(OutputSerializer):
     @extend_schema_field(NULLABLE_LINK_SCHEMA)
     def get_invoices(self, user):
         return None
+
+
+# Businesses ------------------------------------------------------------------------------------------------
+class BusinessOutput(OutputSerializer):
+    """A business is the organisation or one of its divisions (see `fields.organisation_business_id`). healthdesk
+    keeps names, not addresses, registration or contact details: those keys are null."""
+
+    NULL_KEYS = (
+        "address_1", "address_2", "business_registration_name", "business_registration_value", "city",
+        "contact_information", "country", "country_code", "display_name", "email_reply_to", "post_code",
+        "show_in_online_bookings", "state", "website_address", "practitioners", "appointments",
+    )
+    id = serializers.IntegerField()
+    business_name = serializers.CharField(source="name")
+    created_at = UtcDateTimeField(allow_null=True)
+    updated_at = UtcDateTimeField()
+    address_1 = serializers.CharField(allow_null=True)
+    address_2 = serializers.CharField(allow_null=True)
+    business_registration_name = serializers.CharField(allow_null=True)
+    business_registration_value = serializers.CharField(allow_null=True)
+    city = serializers.CharField(allow_null=True)
+    contact_information = serializers.CharField(allow_null=True)
+    country = serializers.CharField(allow_null=True)
+    country_code = serializers.CharField(allow_null=True)
+    display_name = serializers.CharField(allow_null=True)
+    email_reply_to = serializers.CharField(allow_null=True)
+    post_code = serializers.CharField(allow_null=True)
+    show_in_online_bookings = serializers.BooleanField(allow_null=True)
+    state = serializers.CharField(allow_null=True)
+    website_address = serializers.CharField(allow_null=True)
+    practitioners = OptionalLinkField("{}")
+    appointments = OptionalLinkField("{}")
+    links = SelfLinkField("businesses/{}", source="id")
+
+
+@dataclass
+class Business:
+    """What a business row holds: an id in the business number space, a name and times; the rest is unknown."""
+
+    id: int
+    name: str
+    created_at: datetime | None
+    updated_at: datetime
+
+    def __getattr__(self, name):
+        # Everything else a Cliniko business has is unknown to healthdesk: null.
+        if name not in BusinessOutput.NULL_KEYS:
+            raise AttributeError(name)
+
+
+def businesses(organisation, divisions):
+    """The organisation first, then its divisions (Division keeps no creation time: `created_at` is null)."""
+    rows = [Business(organisation_business_id(organisation.pk), organisation.name, organisation.created_at,
+                     organisation.updated_at)]
+    rows += [Business(division_business_id(d.pk), d.name, None, d.updated_at) for d in divisions]
+    return rows
 
 
 # Patients --------------------------------------------------------------------------------------------------
