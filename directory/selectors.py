@@ -1,5 +1,7 @@
 """Reads on the directory, always within one organisation."""
 
+from django.db.models import Exists, OuterRef, Q
+
 from directory.models import Division, Resident, User
 from healthdesk.exceptions import NotFound
 
@@ -39,6 +41,20 @@ def user_list(*, organisation, active_only=True):
 
 def user_get(*, organisation, pk, field="user_id", active_only=True):
     return _get(user_list(organisation=organisation, active_only=active_only), pk, field)
+
+
+def practitioner_list(*, organisation):
+    """Staff who see patients, inactive ones too: consultants and clinicians, and anyone who is an appointment's
+    practitioner. FHIR's Practitioner and Cliniko's practitioners both read this one rule."""
+    # The appointment model through the reverse relation: directory does not import scheduling.
+    appointment = User._meta.get_field("appointments").related_model
+    sees_patients = Exists(appointment.objects.filter(practitioner=OuterRef("pk")))
+    roles = Q(roles__icontains='"consultant"') | Q(roles__icontains='"clinician"')
+    return user_list(organisation=organisation, active_only=False).filter(roles | sees_patients)
+
+
+def practitioner_get(*, organisation, pk, field="practitioner_id"):
+    return _get(practitioner_list(organisation=organisation), pk, field)
 
 
 def user_by_username(*, organisation, username, field="admin"):

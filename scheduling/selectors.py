@@ -1,7 +1,9 @@
 """Reads on the appointment book, always within one organisation."""
 
+from datetime import timedelta
+
 from django.db import connection
-from django.db.models import OuterRef, Prefetch, Subquery, Sum
+from django.db.models import Max, OuterRef, Prefetch, Subquery, Sum
 
 from directory.models import Organisation
 from healthdesk.exceptions import NotFound
@@ -103,3 +105,21 @@ def invoice_get(*, organisation, pk, field="id"):
         return invoice_list(organisation=organisation, include_deleted=True).get(pk=int(pk))
     except (Invoice.DoesNotExist, ValueError, TypeError):
         raise NotFound("Unknown invoice.", field=field) from None
+
+
+def appointment_conflicts_exist(*, appointment):
+    """Whether the appointment's practitioner has another live (neither cancelled nor deleted) appointment whose
+    time overlaps it; back-to-back is no conflict. Without a practitioner nothing can conflict."""
+    if appointment.practitioner_id is None:
+        return False
+    others = Appointment.objects.filter(
+        organisation_id=appointment.organisation_id, practitioner_id=appointment.practitioner_id,
+        deleted_at__isnull=True, cancelled_at__isnull=True, starts_at__lt=appointment.ends_at,
+    ).exclude(pk=appointment.pk)
+    # The end is start + duration, which not every database can compute in SQL: bound the candidates by the
+    # longest duration on the books (an index range on starts_at), then compare exactly.
+    longest = others.aggregate(longest=Max("duration_minutes"))["longest"]
+    if longest is None:
+        return False
+    candidates = others.filter(starts_at__gt=appointment.starts_at - timedelta(minutes=longest))
+    return any(other.ends_at > appointment.starts_at for other in candidates.only("starts_at", "duration_minutes"))

@@ -14,7 +14,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from directory.models import AuditEvent, Resident, User
+from directory.models import AuditEvent, Division, Resident, User
 from directory.staff_groups import ORGANISATION_ADMIN
 from scheduling.choices import AppointmentKind
 from scheduling.models import Appointment, Attendee, Invoice
@@ -57,10 +57,13 @@ def world(tenant, other_tenant, settings):
     group = AppointmentFactory(organisation=a, practitioner=staff, kind=AppointmentKind.GROUP, details=MARK)
     AttendeeFactory(organisation=a, appointment=group, resident=ResidentFactory(organisation=a, last_name=MARK))
     invoice = InvoiceFactory(organisation=a, attendee=attendee, notes=MARK)
+    division = Division.objects.create(organisation=a, name=f"{MARK}-division")
     ids = {
         "ticket": [ticket.pk], "resident": [tenant.resident.pk], "user": [staff.pk, tenant.staff.pk],
         "appointment": [individual.pk, group.pk], "attendee": [attendee.pk], "invoice": [invoice.pk],
         "category": [category.pk],
+        # Cliniko's business ids: organisation N is 2N, division N is 2N + 1.
+        "business": [2 * a.pk, 2 * division.pk + 1],
     }
     return {"a": tenant, "b": other_tenant, "ids": ids, "usernames": [staff.username]}
 

@@ -3,6 +3,7 @@ and linked records as `{"links": {"self": url}}`."""
 
 from datetime import UTC
 
+from django.db.models import BigIntegerField, Case, F, When
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
@@ -53,6 +54,25 @@ class IdField(serializers.Field):
         return int(value)
 
 
+# Businesses: Cliniko's places of practice are healthdesk's organisation and its divisions. One number space,
+# unambiguous and stable: organisation N is business 2N (even), division N is business 2N + 1 (odd).
+def organisation_business_id(organisation_id):
+    return 2 * organisation_id
+
+
+def division_business_id(division_id):
+    return 2 * division_id + 1
+
+
+def business_id_expression():
+    """The ORM expression of an appointment's business id: its division's, else its organisation's."""
+    return Case(
+        When(division_id__isnull=True, then=F("organisation_id") * 2),
+        default=F("division_id") * 2 + 1,
+        output_field=BigIntegerField(),
+    )
+
+
 LINK_SCHEMA = inline_serializer(
     "ClinikoLink", {"links": inline_serializer("ClinikoSelf", {"self": serializers.URLField()})}
 )
@@ -78,6 +98,14 @@ class LinkField(serializers.Field):
 
     def to_representation(self, value):
         return {"links": {"self": self.url(value)}}
+
+
+@extend_schema_field(NULLABLE_LINK_SCHEMA)
+class OptionalLinkField(LinkField):
+    """A link to a record that may be absent (an appointment without practitioner): null then."""
+
+    def to_representation(self, value):
+        return None if value is None else super().to_representation(value)
 
 
 @extend_schema_field(inline_serializer("ClinikoSelfLinks", {"self": serializers.URLField()}))

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from rest_framework.exceptions import APIException
@@ -229,7 +230,10 @@ def seek_fields(model, columns):
         path = column.lstrip("-")
         if "__" in path:
             return None
-        field = model._meta.pk if path in ("pk", "id") else model._meta.get_field(path)
+        try:
+            field = model._meta.pk if path in ("pk", "id") else model._meta.get_field(path)
+        except FieldDoesNotExist:
+            return None  # an annotation (such as business_id): sorted by OFFSET, never continued by seek
         if field.null:
             return None
         fields.append((field, column.startswith("-")))

@@ -1,16 +1,23 @@
 """The mapping between Cliniko's fields and the shared schema, one explicit field list per resource."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from healthdesk.partners.cliniko import vocab
 from healthdesk.partners.cliniko.fields import (
+    LINK_SCHEMA,
     NULLABLE_LINK_SCHEMA,
     ClinikoInput,
     IdField,
     LinkField,
+    OptionalLinkField,
     SelfLinkField,
     UtcDateTimeField,
+    division_business_id,
+    organisation_business_id,
 )
 from healthdesk.partners.serializers import OutputSerializer
 from scheduling.choices import AppointmentKind, CancellationReason
@@ -76,6 +83,14 @@ def _note(value):
 class AppointmentTimesOutput(OutputSerializer):
     """What every booking type shares; `ends_at` is the start plus the duration."""
 
+    @extend_schema_field(LINK_SCHEMA)
+    def get_business(self, appointment):
+        if appointment.division_id is not None:
+            business = division_business_id(appointment.division_id)
+        else:
+            business = organisation_business_id(appointment.organisation_id)
+        return {"links": {"self": f"{self.context['root']}businesses/{business}"}}
+
     id = serializers.IntegerField(source="pk")
     created_at = UtcDateTimeField()
     updated_at = UtcDateTimeField()
@@ -101,6 +116,9 @@ class IndividualAppointmentOutput(AppointmentTimesOutput):
     online_booking_policy_accepted = serializers.SerializerMethodField()
     notes = serializers.CharField(source="details", allow_null=True)
     patient_name = serializers.SerializerMethodField()
+    conflicts = LinkField("individual_appointments/{}/conflicts", source="pk")
+    business = serializers.SerializerMethodField()
+    practitioner = OptionalLinkField("practitioners/{}", source="practitioner_id")
     patient = serializers.SerializerMethodField()
     attendees = LinkField("individual_appointments/{}/attendees", source="pk")
     links = SelfLinkField("individual_appointments/{}", source="pk")
@@ -160,6 +178,8 @@ class GroupAppointmentOutput(AppointmentTimesOutput):
     max_attendees = serializers.IntegerField(allow_null=True)
     notes = serializers.CharField(source="details", allow_null=True)
     patient_ids = serializers.SerializerMethodField()
+    business = serializers.SerializerMethodField()
+    practitioner = OptionalLinkField("practitioners/{}", source="practitioner_id")
     attendees = LinkField("group_appointments/{}/attendees", source="pk")
     links = SelfLinkField("group_appointments/{}", source="pk")
 
@@ -169,6 +189,8 @@ class GroupAppointmentOutput(AppointmentTimesOutput):
 
 class UnavailableBlockOutput(AppointmentTimesOutput):
     notes = serializers.CharField(source="details", allow_null=True)
+    business = serializers.SerializerMethodField()
+    practitioner = OptionalLinkField("practitioners/{}", source="practitioner_id")
     links = SelfLinkField("bookings/{}", source="pk")
 
 
@@ -245,6 +267,117 @@ class IndividualAppointmentInput(AppointmentInput):
 
 class GroupAppointmentInput(AppointmentInput):
     max_attendees = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=10_000)
+
+
+# Practitioners ---------------------------------------------------------------------------------------------
+class PractitionerOutput(OutputSerializer):
+    """A staff member who sees patients. What healthdesk does not keep (designation, description, the online
+    booking flag, the linked user, reference numbers, per-practitioner lists) is null, never invented."""
+
+    id = serializers.IntegerField(source="pk")
+    created_at = UtcDateTimeField(source="date_joined")
+    updated_at = UtcDateTimeField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    title = serializers.CharField(source="titles")
+    label = serializers.SerializerMethodField()
+    designation = serializers.SerializerMethodField()
+    description = serializers.SerializerMethodField()
+    show_in_online_bookings = serializers.SerializerMethodField()
+    default_appointment_type = serializers.SerializerMethodField()
+    practitioner_reference_numbers = serializers.SerializerMethodField()
+    user = serializers.SerializerMethodField()
+    appointments = serializers.SerializerMethodField()
+    invoices = serializers.SerializerMethodField()
+    links = SelfLinkField("practitioners/{}", source="pk")
+
+    def get_label(self, user) -> str:
+        return user.get_full_name() or user.username
+
+    def get_designation(self, user) -> str | None:
+        return None
+
+    def get_description(self, user) -> str | None:
+        return None
+
+    def get_show_in_online_bookings(self, user) -> bool | None:
+        return None
+
+    @extend_schema_field(NULLABLE_LINK_SCHEMA)
+    def get_default_appointment_type(self, user):
+        return None
+
+    @extend_schema_field(NULLABLE_LINK_SCHEMA)
+    def get_practitioner_reference_numbers(self, user):
+        return None
+
+    @extend_schema_field(NULLABLE_LINK_SCHEMA)
+    def get_user(self, user):
+        return None
+
+    @extend_schema_field(NULLABLE_LINK_SCHEMA)
+    def get_appointments(self, user):
+        return None
+
+    @extend_schema_field(NULLABLE_LINK_SCHEMA)
+    def get_invoices(self, user):
+        return None
+
+
+# Businesses ------------------------------------------------------------------------------------------------
+class BusinessOutput(OutputSerializer):
+    """A business is the organisation or one of its divisions (see `fields.organisation_business_id`). healthdesk
+    keeps names, not addresses, registration or contact details: those keys are null."""
+
+    NULL_KEYS = (
+        "address_1", "address_2", "business_registration_name", "business_registration_value", "city",
+        "contact_information", "country", "country_code", "display_name", "email_reply_to", "post_code",
+        "show_in_online_bookings", "state", "website_address", "practitioners", "appointments",
+    )
+    id = serializers.IntegerField()
+    business_name = serializers.CharField(source="name")
+    created_at = UtcDateTimeField(allow_null=True)
+    updated_at = UtcDateTimeField()
+    address_1 = serializers.CharField(allow_null=True)
+    address_2 = serializers.CharField(allow_null=True)
+    business_registration_name = serializers.CharField(allow_null=True)
+    business_registration_value = serializers.CharField(allow_null=True)
+    city = serializers.CharField(allow_null=True)
+    contact_information = serializers.CharField(allow_null=True)
+    country = serializers.CharField(allow_null=True)
+    country_code = serializers.CharField(allow_null=True)
+    display_name = serializers.CharField(allow_null=True)
+    email_reply_to = serializers.CharField(allow_null=True)
+    post_code = serializers.CharField(allow_null=True)
+    show_in_online_bookings = serializers.BooleanField(allow_null=True)
+    state = serializers.CharField(allow_null=True)
+    website_address = serializers.CharField(allow_null=True)
+    practitioners = OptionalLinkField("{}")
+    appointments = OptionalLinkField("{}")
+    links = SelfLinkField("businesses/{}", source="id")
+
+
+@dataclass
+class Business:
+    """What a business row holds: an id in the business number space, a name and times; the rest is unknown."""
+
+    id: int
+    name: str
+    created_at: datetime | None
+    updated_at: datetime
+
+    def __getattr__(self, name):
+        # Everything else a Cliniko business has is unknown to healthdesk: null.
+        if name not in BusinessOutput.NULL_KEYS:
+            raise AttributeError(name)
+
+
+def businesses(organisation, divisions):
+    """The organisation first, then its divisions (Division keeps no creation time: `created_at` is null)."""
+    rows = [Business(organisation_business_id(organisation.pk), organisation.name, organisation.created_at,
+                     organisation.updated_at)]
+    rows += [Business(division_business_id(d.pk), d.name, None, d.updated_at) for d in divisions]
+    return rows
 
 
 # Patients --------------------------------------------------------------------------------------------------

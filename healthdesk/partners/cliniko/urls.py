@@ -51,4 +51,10 @@ urlpatterns = [
          name="cliniko-attendee-invoices"),
     path("v1/invoices", views.ClinikoInvoices.as_view(), name="cliniko-invoices"),
     path("v1/invoices/<cliniko_id:pk>", views.ClinikoInvoice.as_view(), name="cliniko-invoice"),
+    path("v1/practitioners", views.ClinikoPractitioners.as_view(), name="cliniko-practitioners"),
+    path("v1/practitioners/<cliniko_id:pk>", views.ClinikoPractitioner.as_view(), name="cliniko-practitioner"),
+    path("v1/businesses", views.ClinikoBusinesses.as_view(), name="cliniko-businesses"),
+    path("v1/businesses/<cliniko_id:pk>", views.ClinikoBusiness.as_view(), name="cliniko-business"),
+    path("v1/individual_appointments/<cliniko_id:pk>/conflicts",
+         views.ClinikoIndividualAppointmentConflicts.as_view(), name="cliniko-individual-appointment-conflicts"),
 ]

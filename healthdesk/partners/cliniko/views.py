@@ -22,8 +22,9 @@ from healthdesk.partners.base import ApiClientRateThrottle, PartnerAPIView
 from healthdesk.partners.cliniko import filters
 from healthdesk.partners.cliniko import serializers as cliniko
 from healthdesk.partners.cliniko.auth import ClinikoAuthentication, ClinikoThrottle
+from healthdesk.partners.cliniko.fields import business_id_expression
 from healthdesk.partners.cliniko.filters import DATE, DATETIME, INTEGER, STRING, Filter
-from healthdesk.partners.cliniko.wire import CLINIKO, UserAgentRequired, api_root, paginated_response
+from healthdesk.partners.cliniko.wire import CLINIKO, UserAgentRequired, api_root, page_url, paginated_response
 from healthdesk.partners.parsers import PartnerJSONParser
 from scheduling import selectors as scheduling_selectors
 from scheduling import services as scheduling_services
@@ -402,6 +403,7 @@ APPOINTMENT_FILTERS = {
     "created_at": Filter("created_at", DATETIME),
     "id": Filter("id", INTEGER),
     "practitioner_id": Filter("practitioner_id", INTEGER),
+    "business_id": Filter("cliniko_business_id", INTEGER),
     "starts_at": Filter("starts_at", DATETIME),
     "updated_at": Filter("updated_at", DATETIME),
 }
@@ -447,7 +449,7 @@ class ClinikoAppointmentView(ClinikoView):
     def appointments(self, **options):
         return scheduling_selectors.appointment_list(
             organisation=self.organisation, kind=self.kind, **options
-        ).prefetch_related("attendees__resident")
+        ).prefetch_related("attendees__resident").annotate(cliniko_business_id=business_id_expression())
 
     def appointment(self, pk, include_deleted=False):
         # Reads show deleted appointments (so every booking link resolves); writes only touch live ones.
@@ -670,7 +672,7 @@ class ClinikoBookingView(ClinikoView):
     def bookings(self, **options):
         return scheduling_selectors.appointment_list(organisation=self.organisation, **options).prefetch_related(
             "attendees__resident"
-        )
+        ).annotate(cliniko_business_id=business_id_expression())
 
 
 class ClinikoBookings(ClinikoBookingView, ClinikoListView):
@@ -889,3 +891,137 @@ class ClinikoInvoice(ClinikoView):
     def get(self, request, pk):
         invoice = scheduling_selectors.invoice_get(organisation=self.organisation, pk=pk)
         return self.output(cliniko.InvoiceOutput, invoice)
+
+
+# Practitioners ---------------------------------------------------------------------------------------------
+PRACTITIONER_FILTERS = {
+    "created_at": Filter("date_joined", DATETIME),
+    "first_name": Filter("first_name", STRING),
+    "id": Filter("id", INTEGER),
+    "last_name": Filter("last_name", STRING),
+    "updated_at": Filter("updated_at", DATETIME),
+}
+PRACTITIONER_EXAMPLE = {
+    "created_at": "2013-03-26T14:00:00Z", "designation": None, "description": None, "first_name": "Randy",
+    "id": 3, "last_name": "Savage", "show_in_online_bookings": None, "title": "Mr", "label": "Randy Savage",
+    "updated_at": "2013-03-26T14:00:00Z", "default_appointment_type": None, "practitioner_reference_numbers": None,
+    "user": None, "appointments": None, "invoices": None,
+    "links": {"self": "https://api.au1.cliniko.com/v1/practitioners/3"},
+}
+
+
+class ClinikoPractitioners(ClinikoListView):
+    """`GET /v1/practitioners`: active staff who see patients (`directory.selectors.practitioner_list`)."""
+
+    key = "practitioners"
+    output_serializer = cliniko.PractitionerOutput
+    filter_fields = PRACTITIONER_FILTERS
+
+    def rows(self, **kwargs):
+        return directory_selectors.practitioner_list(organisation=self.organisation).filter(is_active=True)
+
+    @extend_schema(
+        tags=TAGS, operation_id="cliniko_practitioners_list", parameters=LIST_PARAMETERS,
+        summary="Get practitioners (active)",
+        responses={200: envelope("ClinikoPractitionerList", "practitioners", cliniko.PractitionerOutput), **ERRORS},
+        examples=[OpenApiExample("Practitioners", response_only=True, value={
+            "practitioners": [PRACTITIONER_EXAMPLE], "total_entries": 1,
+            "links": {"self": "https://api.au1.cliniko.com/v1/practitioners?page=1"},
+        })],
+    )
+    def get(self, request):
+        return self.list()
+
+
+class ClinikoPractitioner(ClinikoView):
+    """`GET /v1/practitioners/:id`, inactive ones too, so an old appointment's `practitioner` link resolves."""
+
+    @extend_schema(
+        tags=TAGS, operation_id="cliniko_practitioner_get", parameters=[ID], summary="Get practitioner",
+        responses={200: cliniko.PractitionerOutput, **ERRORS},
+        examples=[OpenApiExample("Practitioner", value=PRACTITIONER_EXAMPLE, response_only=True)],
+    )
+    def get(self, request, pk):
+        practitioner = directory_selectors.practitioner_get(organisation=self.organisation, pk=pk)
+        return self.output(cliniko.PractitionerOutput, practitioner)
+
+
+# Businesses ------------------------------------------------------------------------------------------------
+BUSINESS_EXAMPLE = {
+    "address_1": None, "address_2": None, "business_name": "Healthy Times", "business_registration_name": None,
+    "business_registration_value": None, "city": None, "contact_information": None, "country": None,
+    "country_code": None, "created_at": "2013-03-26T14:00:00Z", "display_name": None, "email_reply_to": None,
+    "id": 2, "post_code": None, "show_in_online_bookings": None, "state": None,
+    "updated_at": "2013-03-26T14:00:00Z", "website_address": None, "practitioners": None, "appointments": None,
+    "links": {"self": "https://api.au1.cliniko.com/v1/businesses/2"},
+}
+
+
+class ClinikoBusinessView(ClinikoView):
+    def businesses(self):
+        divisions = directory_selectors.division_list(organisation=self.organisation).order_by("id")
+        return cliniko.businesses(self.organisation, divisions)
+
+
+class ClinikoBusinesses(ClinikoBusinessView):
+    """`GET /v1/businesses`: the organisation, then its divisions by id. A handful of rows, so paged in memory
+    (one query); `q[]` filters and `sort` are refused as not filterable, never ignored."""
+
+    @extend_schema(
+        tags=TAGS, operation_id="cliniko_businesses_list", summary="Get businesses",
+        parameters=[p for p in LIST_PARAMETERS if p.name in ("page", "per_page")],
+        responses={200: envelope("ClinikoBusinessList", "businesses", cliniko.BusinessOutput), **ERRORS},
+        examples=[OpenApiExample("Businesses", response_only=True, value={
+            "businesses": [BUSINESS_EXAMPLE], "total_entries": 1,
+            "links": {"self": "https://api.au1.cliniko.com/v1/businesses?page=1"},
+        })],
+    )
+    def get(self, request):
+        params = request.query_params
+        for raw in filters.raw_filters(params):
+            filters.parse(raw, {})
+        if params.get("sort"):
+            filters.ordering(params, {})
+        page, per_page = filters.page_params(params)
+        rows = self.businesses()
+        shown = rows[(page - 1) * per_page:page * per_page]
+        links = {"self": page_url(request, page)}
+        if page * per_page < len(rows):
+            links["next"] = page_url(request, page + 1)
+        if page > 1:
+            links["previous"] = page_url(request, page - 1)
+        data = cliniko.BusinessOutput(shown, many=True, context=self.context()).data
+        return Response({"businesses": data, "total_entries": len(rows), "links": links})
+
+
+class ClinikoBusiness(ClinikoBusinessView):
+    """`GET /v1/businesses/:id`: even ids are the organisation, odd ones its divisions."""
+
+    @extend_schema(
+        tags=TAGS, operation_id="cliniko_business_get", parameters=[ID], summary="Get business",
+        responses={200: cliniko.BusinessOutput, **ERRORS},
+        examples=[OpenApiExample("Business", value=BUSINESS_EXAMPLE, response_only=True)],
+    )
+    def get(self, request, pk):
+        business = next((row for row in self.businesses() if row.id == pk), None)
+        if business is None:
+            raise NotFound("Unknown business.", field="id")
+        return self.output(cliniko.BusinessOutput, business)
+
+
+# Conflicts -------------------------------------------------------------------------------------------------
+class ClinikoIndividualAppointmentConflicts(ClinikoAppointmentView):
+    """`GET /v1/individual_appointments/:id/conflicts`: `{"conflicts": {"exist": bool}}`, as Cliniko's document."""
+
+    @extend_schema(
+        tags=TAGS, operation_id="cliniko_individual_appointment_conflicts", parameters=[ID], summary="Get conflicts",
+        responses={200: inline_serializer("ClinikoConflicts", {
+            "conflicts": inline_serializer("ClinikoConflictsExist", {"exist": serializers.BooleanField()}),
+        }), **ERRORS},
+        examples=[OpenApiExample("Conflicts", value={"conflicts": {"exist": True}}, response_only=True)],
+    )
+    def get(self, request, pk):
+        appointment = self.appointment(pk, include_deleted=True)
+        return Response({"conflicts": {"exist": scheduling_selectors.appointment_conflicts_exist(
+            appointment=appointment
+        )}})

@@ -13,7 +13,7 @@ from healthdesk.exceptions import Invalid
 from healthdesk.partners.fhir import fields, serializers
 from scheduling import selectors as scheduling_selectors
 from scheduling.choices import AppointmentKind
-from scheduling.models import Appointment, Attendee
+from scheduling.models import Attendee
 
 DEFAULT_COUNT = 20
 MAX_COUNT = 200
@@ -205,7 +205,7 @@ class PractitionerSearch(Search):
     parameters = {"_id", "_lastUpdated", "name", "family", "given", "active"}
 
     def base(self):
-        return practitioner_rows(organisation=self.organisation)
+        return directory_selectors.practitioner_list(organisation=self.organisation)
 
     def rows(self):
         queryset = super().rows()
@@ -216,13 +216,6 @@ class PractitionerSearch(Search):
 
     def resources(self, rows):
         return [serializers.practitioner(row) for row in rows]
-
-
-def practitioner_rows(*, organisation):
-    """Staff who see patients: consultants and clinicians, and anyone who is an appointment's practitioner."""
-    sees_patients = Exists(Appointment.objects.filter(practitioner=OuterRef("pk")))
-    roles = Q(roles__icontains='"consultant"') | Q(roles__icontains='"clinician"')
-    return directory_selectors.user_list(organisation=organisation, active_only=False).filter(roles | sees_patients)
 
 
 APPOINTMENT_STATUSES = {"booked", "arrived", "fulfilled", "cancelled"}

@@ -104,7 +104,7 @@ class FhirPractitionerSearch(FhirSearchView):
 @extend_schema_view(get=schema.read("Practitioner"))
 class FhirPractitionerRead(FhirView):
     def get(self, request, id):
-        row = _one(search.practitioner_rows(organisation=self.organisation), id)
+        row = _one(directory_selectors.practitioner_list(organisation=self.organisation), id)
         return resource(serializers.practitioner(row), version=fields.version_of(row.updated_at))
 
 

@@ -15,11 +15,13 @@ INDIVIDUAL_KEYS = [
     "id", "created_at", "updated_at", "starts_at", "ends_at", "deleted_at", "cancelled_at", "cancellation_note",
     "cancellation_reason", "cancellation_reason_description", "booking_ip_address", "did_not_arrive",
     "patient_arrived", "email_reminder_sent", "sms_reminder_sent", "invoice_status", "treatment_note_status",
-    "online_booking_policy_accepted", "notes", "patient_name", "patient", "attendees", "links",
+    "online_booking_policy_accepted", "notes", "patient_name", "conflicts", "business", "practitioner", "patient",
+    "attendees",
+    "links",
 ]
 GROUP_KEYS = [
     "id", "created_at", "updated_at", "starts_at", "ends_at", "deleted_at", "max_attendees", "notes", "patient_ids",
-    "attendees", "links",
+    "business", "practitioner", "attendees", "links",
 ]
 
 

@@ -29,6 +29,11 @@ DOCUMENTED = {
     "/v1/patients/1/archive": views.ClinikoPatientArchive,
     "/v1/invoices": views.ClinikoInvoices,
     "/v1/invoices/1": views.ClinikoInvoice,
+    "/v1/practitioners": views.ClinikoPractitioners,
+    "/v1/practitioners/1": views.ClinikoPractitioner,
+    "/v1/businesses": views.ClinikoBusinesses,
+    "/v1/businesses/1": views.ClinikoBusiness,
+    "/v1/individual_appointments/1/conflicts": views.ClinikoIndividualAppointmentConflicts,
 }
 
 
