@@ -158,3 +158,46 @@ def test_cliniko_create_and_update_out_of_range_is_422_naming_the_field(tenant, 
     refreshed = Appointment.objects.get(pk=appointment.pk)
     assert (refreshed.starts_at, refreshed.duration_minutes) == (appointment.starts_at, appointment.duration_minutes)
     assert_lists_answer(tenant)
+
+
+# Rows stored before the range was enforced ----------------------------------------------------------------------
+def _store_raw(appointment, starts_at):
+    """Write a start no service accepts any more, as older code did, without reading it back."""
+    from django.db import connection
+
+    table = Appointment._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET starts_at = %s WHERE id = %s", [starts_at, appointment.pk])
+
+
+@pytest.mark.parametrize("stored, duration", [
+    ("0001-01-01 00:00:00+00 BC", 30),  # what year 1 in Amsterdam became on PostgreSQL
+    ("9999-12-31 22:00:00+00", 24 * 60),  # a start whose end overflows
+    ("6000-01-01 00:00:00+00", 2**31 - 1),  # a duration of some 4083 years: the end passes 9999
+])
+def test_data_migration_clamps_stored_rows_so_the_lists_answer(tenant, stored, duration):
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    from healthdesk import dates
+    from scheduling.models import AppointmentEvent
+
+    if stored.endswith("BC") and connection.vendor != "postgresql":
+        stored = "0001-01-01 00:00:00"
+    migration = importlib.import_module("scheduling.migrations.0004_clamp_out_of_range_dates")
+    good = AttendeeFactory(organisation=tenant.organisation, resident=tenant.resident,
+                           appointment=AppointmentFactory(organisation=tenant.organisation)).appointment
+    bad = AttendeeFactory(organisation=tenant.organisation, resident=tenant.resident,
+                          appointment=AppointmentFactory(organisation=tenant.organisation,
+                                                         duration_minutes=duration)).appointment
+    _store_raw(bad, stored)
+    migration.clamp_out_of_range_dates(apps, None)
+    good_after = Appointment.objects.get(pk=good.pk)
+    assert (good_after.starts_at, good_after.duration_minutes) == (good.starts_at, good.duration_minutes)
+    assert not AppointmentEvent.objects.filter(appointment=good, kind="date_clamped").exists()
+    bad = Appointment.objects.get(pk=bad.pk)
+    assert dates.span_check(bad.starts_at, bad.duration_minutes) is not None
+    assert AppointmentEvent.objects.filter(appointment=bad, kind="date_clamped").count() == 1
+    assert_lists_answer(tenant)
