@@ -201,3 +201,23 @@ def test_data_migration_clamps_stored_rows_so_the_lists_answer(tenant, stored, d
     assert dates.span_check(bad.starts_at, bad.duration_minutes) is not None
     assert AppointmentEvent.objects.filter(appointment=bad, kind="date_clamped").count() == 1
     assert_lists_answer(tenant)
+
+
+# Tickets (Connect4 and support read their start and end dates; staff set them) ----------------------------------
+@pytest.mark.parametrize("field", ["start_date", "end_date"])
+@pytest.mark.parametrize("moment", [datetime(1, 1, 1, tzinfo=UTC), datetime(9999, 12, 31, 23, tzinfo=UTC)])
+def test_ticket_dates_outside_the_range_are_refused_naming_the_field(tenant, field, moment):
+    from tests.factories import TicketFactory
+    from tickets import services as ticket_services
+    from tickets.models import Ticket
+
+    with pytest.raises(Invalid) as caught:
+        ticket_services.ticket_create(organisation=tenant.organisation, actor=tenant.actor, title="Fall",
+                                      resident=tenant.resident, **{field: moment})
+    assert caught.value.field == field
+    assert Ticket.objects.count() == 0
+    ticket = TicketFactory(organisation=tenant.organisation, resident=tenant.resident)
+    with pytest.raises(Invalid) as caught:
+        ticket_services.ticket_update(ticket=ticket, actor=tenant.actor, **{field: moment})
+    assert caught.value.field == field
+    assert getattr(Ticket.objects.get(pk=ticket.pk), field) == getattr(ticket, field)
