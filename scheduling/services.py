@@ -4,12 +4,13 @@ Every function takes the acting `Actor`, owns its transaction, records an Appoin
 healthdesk.exceptions. An individual appointment has exactly one live attendee: its resident.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from directory import audit
 from directory.models import Division, Resident, User
-from healthdesk import bulk
+from healthdesk import bulk, dates
 from healthdesk.exceptions import Conflict, Invalid, NotFound
 from healthdesk.numbers import is_ascii_digits
 from scheduling.choices import AppointmentKind, CancellationReason
@@ -81,6 +82,21 @@ def _owned(model, organisation, value, field):
     return row
 
 
+def _dates_check(starts_at, duration_minutes, fields):
+    """Start, end and the other given times inside the range every list can read back (healthdesk.dates)."""
+    dates.span_check(_moment(starts_at, "starts_at"), duration_minutes)
+    for name in ("original_starts_at", "started_at"):
+        dates.moment_check(_moment(fields.get(name), name), field=name)
+
+
+def _moment(value, name):
+    """A time given as text (the admin, commands) read as the model reads it, so the range check sees it too."""
+    try:
+        return Appointment._meta.get_field(name).to_python(value)
+    except ValidationError:
+        raise Invalid(f"{name}: not a valid date-time.", field=name) from None
+
+
 def cancellation_reason_check(reason):
     """The reason code as an int, if it is one of Cliniko's codes; Invalid naming `cancellation_reason`."""
     try:
@@ -118,6 +134,8 @@ def appointment_create(*, organisation, actor, starts_at, resident=None, created
     if starts_at is None:
         raise Invalid("A start time is required.", field="starts_at")
     fields.setdefault("original_starts_at", starts_at)
+    _dates_check(starts_at, fields.get("duration_minutes", Appointment._meta.get_field("duration_minutes").default),
+                 fields)
     appointment = Appointment(
         organisation=organisation, starts_at=starts_at, created_by=created_by, created_by_client=actor.client,
         **fields,
@@ -144,6 +162,10 @@ def appointment_update(*, appointment, actor, resident=None, **fields):
         fields["division"] = _owned(Division, organisation, fields["division"], "division")
     before = audit.snapshot(appointment, fields)
     changed = [name for name, value in fields.items() if getattr(appointment, name) != value]
+    if changed:
+        _dates_check(fields.get("starts_at", appointment.starts_at),
+                     fields.get("duration_minutes", appointment.duration_minutes),
+                     {name: fields[name] for name in changed})
     for name in changed:
         setattr(appointment, name, fields[name])
     if changed:

@@ -21,7 +21,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from directory import audit
 from directory.models import Resident, ResidentIdentifier
-from healthdesk import bulk
+from healthdesk import bulk, dates
 from healthdesk.exceptions import Invalid
 from healthdesk.numbers import is_ascii_digits
 from scheduling import services as scheduling_services
@@ -299,6 +299,20 @@ def _plan_attendees(plan, item, appointment, attendees, resident_ids):
     return new_resident or recancelled
 
 
+# The domain's field names as this sync's item keys, for messages that name what the vendor sent.
+_ITEM_KEYS = {"starts_at": "date", "duration_minutes": "duration"}
+
+
+def _dates_error(appointment):
+    """Why the planned start or end lies outside the range every list can read back, or None."""
+    try:
+        dates.span_check(appointment.starts_at, appointment.duration_minutes)
+    except Invalid as error:
+        key = _ITEM_KEYS[error.field]
+        return f"{key}: {error.message.split(': ', 1)[-1]}"
+    return None
+
+
 def _plan(context, items, by_source, by_own, attendees_of, resident_ids, fail):
     plan = _Plan()
     for item in items:
@@ -319,12 +333,18 @@ def _plan(context, items, by_source, by_own, attendees_of, resident_ids, fail):
                 continue
             appointment = _Row(dict(_NEW_DEFAULTS))
             appointment.values.update(_target(context, item, appointment))
+            if (error := _dates_error(appointment)) is not None:
+                fail(item, error)
+                continue
             appointment.values["original_starts_at"] = appointment.starts_at
             plan.new.append((item, appointment))
             _plan_attendees(plan, item, appointment, [], resident_ids)
             continue
-        context.claimed[appointment.pk] = item.position
         target = _target(context, item, appointment)
+        if (error := _dates_error(_Row({**appointment.values, **target}))) is not None:
+            fail(item, error)
+            continue
+        context.claimed[appointment.pk] = item.position
         changed = [name for name, value in target.items() if getattr(appointment, name) != value]
         for name in changed:
             setattr(appointment, name, target[name])

@@ -7,11 +7,13 @@ healthdesk.exceptions. Partner APIs, the admin and commands all come through her
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from directory import audit
 from directory.models import Resident, User
+from healthdesk import dates
 from healthdesk.exceptions import Conflict, Invalid, NotFound, PermissionDenied
 from healthdesk.numbers import is_ascii_digits
 from tickets import notifications, uploads
@@ -155,6 +157,7 @@ def ticket_create(
         if a.status not in AssessmentStatus.values:
             raise Invalid(f"Unknown category status {a.status!r}.", field=f"category_{a.category_id}")
     checked_files = [uploads.check(upload, field=name) for name, upload in attachments]
+    _dates_check({"start_date": start_date, "end_date": end_date})
 
     now = timezone.now()
     ticket = Ticket(
@@ -206,6 +209,22 @@ def ticket_create(
     return ticket
 
 
+def _dates_check(fields):
+    """A ticket's start and end dates inside the range every list can read back (healthdesk.dates)."""
+    for name in ("start_date", "end_date"):
+        value = fields.get(name)
+        if isinstance(value, str):
+            value = _moment(value, name)
+        dates.moment_check(value, field=name)
+
+
+def _moment(value, name):
+    try:
+        return Ticket._meta.get_field(name).to_python(value)
+    except ValidationError:
+        raise Invalid(f"{name}: not a valid date-time.", field=name) from None
+
+
 TICKET_UPDATABLE = {
     "title", "ticket_type", "group_name", "priority", "urgency", "notify_sms", "notify_email", "state",
     "start_date", "end_date",
@@ -222,6 +241,7 @@ def ticket_update(*, ticket, actor, **fields):
         raise Invalid(f"Unknown priority {fields['priority']!r}.", field="priority")
     if "urgency" in fields:
         fields["urgency"] = _urgency_of(ticket.organisation, fields["urgency"])
+    _dates_check(fields)
     ticket = _locked(ticket)
     before = audit.snapshot(ticket, fields)
     changed = [name for name, value in fields.items() if getattr(ticket, name) != value]

@@ -8,10 +8,20 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
+from healthdesk import dates
+from healthdesk.exceptions import Invalid
 from healthdesk.partners.cliniko.wire import api_root
 
 MAX_ID = 2**63 - 1
 CANT_BE_BLANK = "can’t be blank"
+
+
+def in_date_range(value):
+    """`value` if the system can store it (healthdesk.dates), else this field's 422."""
+    try:
+        return dates.moment_check(value, field="value")
+    except Invalid:
+        raise serializers.ValidationError(f"must be {dates.RANGE_TEXT}") from None
 
 
 def utc(value):

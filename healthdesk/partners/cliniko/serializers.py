@@ -17,6 +17,7 @@ from healthdesk.partners.cliniko.fields import (
     SelfLinkField,
     UtcDateTimeField,
     division_business_id,
+    in_date_range,
     organisation_business_id,
 )
 from healthdesk.partners.serializers import OutputSerializer
@@ -222,15 +223,10 @@ class AppointmentInput(ClinikoInput):
     notes = serializers.CharField(required=False, allow_null=True, allow_blank=True)
 
     def validate_starts_at(self, value):
-        # Far-off years would overflow `ends_at`; no appointment book needs them.
-        if not 1900 <= value.year <= 2999:
-            raise serializers.ValidationError("must be between the years 1900 and 2999")
-        return value
+        return in_date_range(value)
 
     def validate_ends_at(self, value):
-        if value is not None and not 1900 <= value.year <= 2999:
-            raise serializers.ValidationError("must be between the years 1900 and 2999")
-        return value
+        return in_date_range(value)
 
     def validate(self, data):
         starts_at = data.get("starts_at") or getattr(self.instance, "starts_at", None)

@@ -8,6 +8,9 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from healthdesk import dates
+from healthdesk.exceptions import Invalid
+
 # Webcamconsult ids look like MongoDB ObjectIds. Ours are reversible: a marker naming the kind of row (the ASCII
 # of "user", "clnt", …) and the row id in 16 hex digits, so a client id sent as a user_id is simply unknown.
 ID_MARKERS = {"user": "75736572", "client": "636c6e74", "appointment": "61707074", "division": "6469766e"}
@@ -92,8 +95,24 @@ class TimestampField(ZonedMixin, serializers.DateTimeField):
 
     default_error_messages = {"invalid": "is not a valid ISO 8601 time"}
 
+    # A stored time must lie in the range every list can read back; a filter bound may lie anywhere.
+    checks_range = True
+
     def default_timezone(self):
         return self.zone
+
+    def to_internal_value(self, value):
+        try:
+            moment = super().to_internal_value(value)
+        except OverflowError:
+            # Year 1 read in a zone ahead of UTC lands before year 1: no time at all.
+            raise serializers.ValidationError(f"must be {dates.RANGE_TEXT}") from None
+        if self.checks_range:
+            try:
+                dates.moment_check(moment, field=self.field_name)
+            except Invalid:
+                raise serializers.ValidationError(f"must be {dates.RANGE_TEXT}") from None
+        return moment
 
     def to_representation(self, value):
         return format_time(value, self.zone)
@@ -102,6 +121,8 @@ class TimestampField(ZonedMixin, serializers.DateTimeField):
 @extend_schema_field({"type": "string", "format": "date-time", "example": "2015-07-01T00:00:00.000+02:00"})
 class BoundaryField(TimestampField):
     """A `from`/`to` filter: a full time, or a bare date meaning the start (or, for `to`, the end) of that day."""
+
+    checks_range = False
 
     def __init__(self, *, end=False, **kwargs):
         self.end = end
