@@ -12,7 +12,14 @@ from tests.door.harness import FORWARDED_HTTPS, ISSUED_SECRETS, Gunicorn, provis
 from tests.isolation import MARK, credentials
 
 # Rate limits are their own feature (tests/partners/*); here they would only hide what an attacker meets next.
-NO_RATE_LIMIT = {"HEALTHDESK_API_RATE": "1000000/min", "HEALTHDESK_CLINIKO_RATE_LIMIT": "1000000/min"}
+# Every attack comes from one address and tries many wrong credentials: the failure limits (tested on their own in
+# tests/trust/test_rate_limits.py) would turn the families' 401s and refusals into 429s.
+NO_RATE_LIMIT = {
+    "HEALTHDESK_API_RATE": "1000000/min",
+    "HEALTHDESK_CLINIKO_RATE_LIMIT": "1000000/min",
+    "HEALTHDESK_AUTH_FAILURES_PER_ADDRESS": "1000000/min",
+    "HEALTHDESK_AUTH_FAILURES_PER_KEY": "1000000/min",
+}
 REDIS_DB = 6  # this suite's own Redis database
 A, B = "sunny-meadows", "oak-lodge"
 C = "elm-court"  # the bad-input and concurrency families write here, so what they break cannot fail the others
