@@ -4,11 +4,12 @@ from django.db.models import Exists, OuterRef, Q
 
 from directory.models import Division, Resident, User
 from healthdesk.exceptions import NotFound
+from healthdesk.numbers import ascii_int
 
 
 def _get(qs, pk, field):
     try:
-        return qs.get(pk=int(pk))
+        return qs.get(pk=ascii_int(pk))
     except (qs.model.DoesNotExist, ValueError, TypeError):
         raise NotFound(f"Unknown {qs.model._meta.verbose_name}.", field=field) from None
 

@@ -13,6 +13,9 @@ class HealthdeskConfig(AppConfig):
 
         from directory.staff_groups import ensure_staff_groups
         from healthdesk import checks  # noqa: F401 — registers the deploy checks
+        from healthdesk.numbers import ascii_only_integer_fields
+
+        ascii_only_integer_fields()
 
         # Sent once per app with models; idempotent, and the last run sees every app's permissions.
         post_migrate.connect(ensure_staff_groups, dispatch_uid="healthdesk.staff_groups")

@@ -41,10 +41,21 @@ def mask_target(text):
     return mask_path(path) + (sep + mask_query(query) if sep else "")
 
 
+# What the services themselves write for a credential that changed: a fact to keep, not a secret to hide.
+CREDENTIAL_EVENTS = frozenset({"changed", "rotated", "set", "removed"})
+
+
+def _masked(value):
+    return value if isinstance(value, str) and value in CREDENTIAL_EVENTS else MASK
+
+
 def scrub(value):
-    """A JSON-like value with every credential-named entry's value replaced (for audit payloads)."""
+    """A JSON-like value with every credential-named entry's value replaced (for audit payloads); the words the
+    services record for a credential ("password": "changed", "secret": "rotated") stay readable."""
     if isinstance(value, dict):
-        return {k: (MASK if isinstance(k, str) and SECRET_NAME.search(k) else scrub(v)) for k, v in value.items()}
+        return {
+            k: (_masked(v) if isinstance(k, str) and SECRET_NAME.search(k) else scrub(v)) for k, v in value.items()
+        }
     if isinstance(value, list | tuple):
         return [scrub(v) for v in value]
     return value

@@ -7,6 +7,7 @@ from django.db.models import Max, OuterRef, Prefetch, Subquery, Sum
 
 from directory.models import Organisation
 from healthdesk.exceptions import NotFound
+from healthdesk.numbers import ascii_int
 from scheduling.models import Appointment, Attendee, AttendeeCount, Invoice
 
 
@@ -41,7 +42,7 @@ def appointment_get(*, organisation, pk, include_deleted=False, kind=None, field
     """One appointment of the organisation (of `kind`, when given), or NotFound naming `field`."""
     qs = appointment_list(organisation=organisation, include_deleted=include_deleted, kind=kind)
     try:
-        return qs.get(pk=int(pk))
+        return qs.get(pk=ascii_int(pk))
     except (Appointment.DoesNotExist, ValueError, TypeError):
         raise NotFound("Unknown appointment.", field=field) from None
 
@@ -74,7 +75,7 @@ def attendee_count(*, organisation, state="live"):
 
 def attendee_get(*, organisation, pk, field="id"):
     try:
-        return Attendee.objects.select_related("appointment").get(organisation=organisation, pk=int(pk))
+        return Attendee.objects.select_related("appointment").get(organisation=organisation, pk=ascii_int(pk))
     except (Attendee.DoesNotExist, ValueError, TypeError):
         raise NotFound("Unknown attendee.", field=field) from None
 
@@ -102,7 +103,7 @@ def invoice_list(*, organisation, attendee=None, include_deleted=False):
 def invoice_get(*, organisation, pk, field="id"):
     """One invoice of the organisation, deleted or not, or NotFound naming `field`."""
     try:
-        return invoice_list(organisation=organisation, include_deleted=True).get(pk=int(pk))
+        return invoice_list(organisation=organisation, include_deleted=True).get(pk=ascii_int(pk))
     except (Invoice.DoesNotExist, ValueError, TypeError):
         raise NotFound("Unknown invoice.", field=field) from None
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from directory.models import Organisation
 from healthdesk.exceptions import Invalid, NotFound
-from healthdesk.numbers import is_ascii_digits
+from healthdesk.numbers import ascii_int, is_ascii_digits
 from tickets.choices import DerivedFilter, TicketStatus
 from tickets.models import Attachment, Category, CategoryAssessment, Message, Ticket, Urgency
 
@@ -87,7 +87,7 @@ def ticket_get(*, organisation, pk, for_detail=False):
             Prefetch("messages", queryset=Message.objects.select_related("author", "category")),
         )
     try:
-        return qs.get(pk=int(pk))
+        return qs.get(pk=ascii_int(pk))
     except (Ticket.DoesNotExist, ValueError, TypeError):
         raise NotFound("Unknown ticket.", field="id") from None
 
@@ -95,7 +95,7 @@ def ticket_get(*, organisation, pk, for_detail=False):
 def attachment_get(*, organisation, pk, field="id"):
     """One attachment of a ticket of the organisation, or NotFound: another organisation's file is never served."""
     try:
-        return Attachment.objects.select_related("ticket").get(ticket__organisation=organisation, pk=int(pk))
+        return Attachment.objects.select_related("ticket").get(ticket__organisation=organisation, pk=ascii_int(pk))
     except (Attachment.DoesNotExist, ValueError, TypeError):
         raise NotFound("Unknown attachment.", field=field) from None
 

@@ -58,7 +58,7 @@ class Filter:
 
 
 def _integer(value, raw):
-    if not re.fullmatch(r"\d{1,19}", value) or int(value) > MAX_BIGINT:
+    if not re.fullmatch(r"[0-9]{1,19}", value) or int(value) > MAX_BIGINT:
         raise BadQuery(f"Invalid filter {raw!r}: {value!r} is not an integer.")
     return int(value)
 
@@ -205,7 +205,7 @@ def positive_int(params, name, default):
     raw = params.get(name)
     if raw in (None, ""):
         return default
-    if not re.fullmatch(r"\d{1,9}", raw) or int(raw) < 1:
+    if not re.fullmatch(r"[0-9]{1,9}", raw) or int(raw) < 1:
         raise BadQuery(f"Invalid {name} {raw!r}: use a whole number from 1.")
     return int(raw)
 
