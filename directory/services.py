@@ -5,6 +5,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils import timezone
@@ -334,7 +335,14 @@ def user_create(*, organisation, actor, password=None, **fields):
         user.set_password(password)
     else:
         user.set_unusable_password()
-    user.full_clean(exclude=["password", "organisation"])
+    try:
+        user.full_clean(exclude=["password", "organisation"])
+    except ValidationError as exc:
+        # A case variant of this email that won a race a moment ago also took the username made from it: say
+        # what the caller can act on, the email, as a request that came second is told.
+        if "username" in getattr(exc, "error_dict", {}):
+            _check_email_free(organisation, fields.get("email"))
+        raise
     _save_user(user)
     audit.record(actor=actor, organisation=organisation, action=audit.CREATE, instance=user,
                  changes=audit.snapshot(user, fields))
