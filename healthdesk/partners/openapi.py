@@ -8,6 +8,7 @@ PLUMBING_RESPONSES = [
     (400, "malformed", "Malformed request body (not valid JSON, not an object).", True),
     (401, "unauthenticated", "Missing or wrong credentials.", False),
     (413, "too_large", "Request body too large.", True),
+    (414, "too_long", "Request line (path and query) longer than 16 KiB.", False),
     (415, "unsupported_media_type", "Unsupported Content-Type.", True),
     (429, "throttled", "Too many requests for this client: retry after the `Retry-After` seconds.", False),
     (500, "server_error", "Internal error (never expected; reported).", False),
